@@ -1,0 +1,260 @@
+//! The claim circuit for quantized linear regression: one Groth16 statement that
+//!
+//! 1. the private quantized dataset `(X: m×p, Y: m×n)` and its scales hash to the public dataset hash;
+//! 2. the public envelope hash commits to `(pk_c, nonce, ct)` where `pk_c = sk·G` and
+//!    `ct_i = v_i + Poseidon(shared.x, shared.y, nonce, i)` with `shared = sk·pk_org`, for exactly the
+//!    parameters `v = (W, b)` used below;
+//! 3. `Σ r² ≤ cap` for the exact integer residuals `r = Y·2^Y_SHIFT − X·W − b`;
+//! 4. the payee and bounty id are the public ones (they are public inputs, so a proof is useless to anyone
+//!    who would change them).
+//!
+//! # Why nothing wraps the field (the prototype's hole)
+//! Every private integer is range-checked by bits (see [`super::range`]): `|x| ≤ 2^14`, `|y| ≤ 2^23`,
+//! `|w| ≤ 2^47`, `|b| ≤ 2^63`, and `p ≤ 2^16`, `m·n ≤ 2^40` (checked when the circuit is built). Hence
+//! `|x·w| < 2^61`, `|r| ≤ 2^39 + p·2^61 + 2^63 < 2^78`, `r² < 2^156` and `SSE < 2^196`, all far below
+//! `r_BN254 > 2^253`: each product, residual, square and the sum is the field image of the true integer, never a
+//! wrapped one. The cap comparison then proves `cap − SSE ∈ [0, 2^128)` by 128 boolean bits. If `SSE > cap`,
+//! `cap − SSE` is the field element `r_BN254 − (SSE − cap) > 2^253 − 2^196 > 2^128`, which 128 bits cannot
+//! represent, so no witness passes. (`cap` is a `u128` public input.)
+use super::{
+    babyjubjub::{fixed_base_mul, point_from_variables, secret_bits, variable_base_mul, PointSignals},
+    poseidon,
+    range::{pack_words, range_checked_variable, signed_bits},
+    signal::{enforce_equal, enforce_nonzero, input, mul, witness, Signal},
+};
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
+use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
+use core::ops::Range;
+use zkml_primitives::{
+    claim::{layout, ClaimStatement, ENVELOPE_DOMAIN, NUM_PUBLIC_INPUTS},
+    dataset::{Scales, Shape, B_BITS, DATASET_DOMAIN, SSE_CAP_BITS, W_BITS, X_BITS, Y_BITS, Y_SHIFT},
+    encoding::{domain_tag, fr_from_i128},
+    keys::SecretScalar,
+    poseidon::POSEIDON_4,
+};
+
+/// Hand-set intermediate values. An honest prover leaves all of these `None`; soundness tests set them to
+/// play a malicious prover who assigns a value the constraints are supposed to reject.
+#[derive(Clone, Debug, Default)]
+pub struct WitnessOverrides {
+    /// Values for the `r²` variables (the prototype's attack was to zero the residuals).
+    pub squared_residuals: Option<Vec<Fr>>,
+    /// Values for the competitor public key hashed into the envelope.
+    pub competitor_pk: Option<[Fr; 2]>,
+    /// Values for the 128 "bits" of `cap − SSE`.
+    pub sse_gap_bits: Option<Vec<Fr>>,
+}
+
+/// Everything private (and the public statement) for one proof.
+#[derive(Clone, Debug)]
+pub struct ClaimAssignment {
+    pub statement: ClaimStatement,
+    pub scales: Scales,
+    /// `X` row-major (`m × p`), quantized.
+    pub x_q: Vec<i64>,
+    /// `Y` row-major (`m × n`), quantized.
+    pub y_q: Vec<i64>,
+    /// `W` row-major (`p × n`) then `b` (`n`), as field elements (signed integers for an honest prover).
+    pub params: Vec<Fr>,
+    pub competitor_sk: SecretScalar,
+    pub nonce: Fr,
+    pub overrides: WitnessOverrides,
+}
+
+/// The circuit for one shape; `assignment` is `None` when generating keys.
+#[derive(Clone, Debug)]
+pub struct ClaimCircuit {
+    pub shape: Shape,
+    pub assignment: Option<ClaimAssignment>,
+}
+
+/// Constraint index ranges of each part of the circuit, for counting and for locating a failure.
+#[derive(Clone, Debug, Default)]
+pub struct Sections {
+    pub ranges: Vec<(&'static str, Range<usize>)>,
+    /// The SSE the circuit computed (when assigned).
+    pub sse: Option<Fr>,
+}
+
+impl Sections {
+    pub fn count(&self, name: &str) -> usize {
+        self.ranges.iter().filter(|(n, _)| *n == name).map(|(_, r)| r.len()).sum()
+    }
+    /// The section a constraint index belongs to.
+    pub fn section_of(&self, index: usize) -> Option<&'static str> {
+        self.ranges.iter().find(|(_, r)| r.contains(&index)).map(|(n, _)| *n)
+    }
+}
+
+struct Recorder<'a> {
+    cs: &'a ConstraintSystemRef<Fr>,
+    sections: Sections,
+    start: usize,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(cs: &'a ConstraintSystemRef<Fr>) -> Self {
+        Self { cs, sections: Sections::default(), start: cs.num_constraints() }
+    }
+    fn close(&mut self, name: &'static str) {
+        let end = self.cs.num_constraints();
+        self.sections.ranges.push((name, self.start..end));
+        self.start = end;
+    }
+}
+
+fn one() -> LinearCombination<Fr> {
+    LinearCombination(vec![(Fr::ONE, Variable::One)])
+}
+
+impl ClaimCircuit {
+    pub fn new_for_setup(shape: Shape) -> Self {
+        Self { shape, assignment: None }
+    }
+
+    fn check_lengths(&self) -> Result<(), SynthesisError> {
+        self.shape.validate().map_err(|_| SynthesisError::Unsatisfiable)?;
+        if let Some(a) = &self.assignment {
+            let s = &self.shape;
+            let ok = a.x_q.len() == s.x_len()
+                && a.y_q.len() == s.y_len()
+                && a.params.len() == s.params_len()
+                && a.scales.x_frac_bits.len() == s.p as usize;
+            if !ok {
+                return Err(SynthesisError::Unsatisfiable);
+            }
+        }
+        Ok(())
+    }
+
+    /// Generates the constraints and reports where each part lies.
+    pub fn synthesize(&self, cs: &ConstraintSystemRef<Fr>) -> Result<Sections, SynthesisError> {
+        self.check_lengths()?;
+        let (m, p, n) = (self.shape.m as usize, self.shape.p as usize, self.shape.n as usize);
+        let a = self.assignment.as_ref();
+        let mut rec = Recorder::new(cs);
+
+        // Public inputs, in layout order.
+        let public: Vec<Option<Fr>> = match a {
+            Some(a) => a.statement.public_inputs().iter().map(|v| Some(*v)).collect(),
+            None => vec![None; NUM_PUBLIC_INPUTS],
+        };
+        let inputs = public.iter().map(|v| input(cs, *v)).collect::<Result<Vec<_>, _>>()?;
+
+        // 1. Dataset: range-check, pack and hash.
+        let x_offsets = (0..m * p)
+            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.x_q[i])), X_BITS).map(|r| r.offset))
+            .collect::<Result<Vec<_>, _>>()?;
+        let y_offsets = (0..m * n)
+            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.y_q[i])), Y_BITS).map(|r| r.offset))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut preimage: Vec<Signal> = [m, p, n].iter().map(|d| Signal::constant(Fr::from(*d as u64))).collect();
+        preimage.push(witness(cs, a.map(|a| fr_from_i128(a.scales.y_frac_bits as i128)))?);
+        for j in 0..p {
+            preimage.push(witness(cs, a.map(|a| fr_from_i128(a.scales.x_frac_bits[j] as i128)))?);
+        }
+        preimage.extend(pack_words(cs, &x_offsets, X_BITS)?);
+        preimage.extend(pack_words(cs, &y_offsets, Y_BITS)?);
+        let dataset_hash = poseidon::chain(cs, domain_tag(DATASET_DOMAIN), &preimage)?;
+        enforce_equal(cs, &dataset_hash, &inputs[layout::DATASET_HASH])?;
+        rec.close("dataset");
+
+        // 2. Model parameters, range-checked.
+        let params = (0..p * n + n)
+            .map(|i| range_checked_variable(cs, a.map(|a| a.params[i]), if i < p * n { W_BITS } else { B_BITS }))
+            .collect::<Result<Vec<_>, _>>()?;
+        rec.close("model");
+
+        // 3. Metric: exact residuals, their squares, and SSE ≤ cap.
+        let x_half = Fr::from(1u64 << (X_BITS - 1));
+        let y_half = Fr::from(1u64 << (Y_BITS - 1));
+        let y_shift = Fr::from(1u64 << Y_SHIFT);
+        let overrides = a.map(|a| &a.overrides);
+        let mut sse = Signal::constant(Fr::ZERO);
+        for i in 0..m {
+            for k in 0..n {
+                // r = (y_offset − 2^23)·2^16 − b_k − Σ_j x_ij·w_jk
+                let mut r = Signal::constant(-y_half * y_shift).add_scaled(y_shift, &y_offsets[i * n + k]);
+                r = r.add_scaled(-Fr::ONE, &params[p * n + k]);
+                for j in 0..p {
+                    let x = x_offsets[i * p + j].clone().add_constant(-x_half);
+                    let prod = mul(cs, &x, &params[j * n + k])?;
+                    r = r.add_scaled(-Fr::ONE, &prod);
+                }
+                let forced = overrides.and_then(|o| o.squared_residuals.as_ref()).map(|v| v[i * n + k]);
+                let square = witness(cs, forced.or(r.value.map(|v| v.square())))?;
+                cs.enforce_constraint(r.lc.clone(), r.lc, square.lc.clone())?;
+                sse = sse.add_scaled(Fr::ONE, &square);
+            }
+        }
+        let cap = &inputs[layout::SSE_CAP];
+        let gap = cap.clone().add_scaled(-Fr::ONE, &sse);
+        let gap_bits: Vec<Option<Fr>> = match overrides.and_then(|o| o.sse_gap_bits.clone()) {
+            Some(forced) => forced.into_iter().map(Some).collect(),
+            None => match gap.value {
+                Some(g) => g.into_bigint().to_bits_le().into_iter().take(SSE_CAP_BITS as usize).map(|b| Some(Fr::from(b))).collect(),
+                None => vec![None; SSE_CAP_BITS as usize],
+            },
+        };
+        let mut bit_sum = LinearCombination(Vec::with_capacity(SSE_CAP_BITS as usize));
+        let mut coeff = Fr::ONE;
+        for bit in gap_bits {
+            let b = witness(cs, bit)?;
+            cs.enforce_constraint(b.lc.clone(), b.lc.clone(), b.lc.clone())?;
+            bit_sum.0.push((coeff, b.lc.0[0].1));
+            coeff.double_in_place();
+        }
+        cs.enforce_constraint(bit_sum, one(), gap.lc)?;
+        rec.close("metric");
+
+        // 4. Delivery: keys, ECDH, cipher, envelope hash.
+        let sk_bits = secret_bits(cs, a.map(|a| a.competitor_sk))?;
+        let derived_pk = fixed_base_mul(&sk_bits)?;
+        // pk = sk·G has x = 0 only for sk ≡ 0 (mod l), whose "shared secret" is public: refuse it.
+        enforce_nonzero(cs, &derived_pk.x)?;
+        let forced_pk = overrides.and_then(|o| o.competitor_pk);
+        let competitor_pk = PointSignals {
+            x: witness(cs, forced_pk.map(|p| p[0]).or(derived_pk.x.value))?,
+            y: witness(cs, forced_pk.map(|p| p[1]).or(derived_pk.y.value))?,
+        };
+        enforce_equal(cs, &competitor_pk.x, &derived_pk.x)?;
+        enforce_equal(cs, &competitor_pk.y, &derived_pk.y)?;
+        let var_of = |s: &Signal| (s.lc.0[0].1, s.value);
+        let organizer_pk = point_from_variables(
+            cs,
+            var_of(&inputs[layout::ORGANIZER_PK_X]),
+            var_of(&inputs[layout::ORGANIZER_PK_Y]),
+        );
+        let shared = variable_base_mul(&organizer_pk, &sk_bits)?;
+        let nonce = witness(cs, a.map(|a| a.nonce))?;
+        let mut envelope = vec![competitor_pk.x, competitor_pk.y, nonce.clone()];
+        for (i, v) in params.iter().enumerate() {
+            let key = poseidon::hash(
+                cs,
+                &POSEIDON_4,
+                &[shared.x.clone(), shared.y.clone(), nonce.clone(), Signal::constant(Fr::from(i as u64))],
+            )?;
+            envelope.push(key.add_scaled(Fr::ONE, v));
+        }
+        let envelope_hash = poseidon::chain(cs, domain_tag(ENVELOPE_DOMAIN), &envelope)?;
+        enforce_equal(cs, &envelope_hash, &inputs[layout::ENVELOPE_HASH])?;
+        rec.close("delivery");
+
+        // 5. Binding: the payee and bounty id take part in a constraint each. (ark-groth16's reduction already
+        // binds every public input; these make it independent of that detail, as Tornado Cash does.)
+        for idx in [layout::PAYEE_LO, layout::PAYEE_HI, layout::BOUNTY_ID] {
+            mul(cs, &inputs[idx], &inputs[idx])?;
+        }
+        rec.close("binding");
+
+        rec.sections.sse = sse.value;
+        Ok(rec.sections)
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for ClaimCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        self.synthesize(&cs).map(|_| ())
+    }
+}

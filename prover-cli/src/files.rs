@@ -1,0 +1,236 @@
+//! The JSON files the CLI reads and writes: key pairs and claims. Binary values are `0x`-prefixed hex; field
+//! elements are their canonical 32-byte little-endian encoding (as on chain).
+use anyhow::{bail, ensure, Context, Result};
+use ark_bn254::Fr;
+use ark_ff::PrimeField;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use zkml_primitives::{
+    claim::{ClaimStatement, Envelope},
+    dataset::{Scales, Shape},
+    encoding::{fr_from_bytes, fr_to_bytes},
+    keys::{secret_from_bytes, PublicKey, SecretScalar},
+};
+
+pub fn to_hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+pub fn from_hex(s: &str, what: &str) -> Result<Vec<u8>> {
+    hex::decode(s.strip_prefix("0x").unwrap_or(s)).with_context(|| format!("{what} is not hex"))
+}
+
+fn hex32(s: &str, what: &str) -> Result<[u8; 32]> {
+    let v = from_hex(s, what)?;
+    v.try_into().map_err(|v: Vec<u8>| anyhow::anyhow!("{what} must be 32 bytes, got {}", v.len()))
+}
+
+pub fn fr_hex(f: &Fr) -> String {
+    to_hex(&fr_to_bytes(f))
+}
+
+pub fn parse_fr(s: &str, what: &str) -> Result<Fr> {
+    fr_from_bytes(&hex32(s, what)?).map_err(|e| anyhow::anyhow!("{what}: {e}"))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a valid {what}", path.display()))
+}
+
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, serde_json::to_string_pretty(value)? + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub const PUBLIC_KEY_KIND: &str = "zkml-babyjubjub-public-key";
+pub const SECRET_KEY_KIND: &str = "zkml-babyjubjub-secret-key";
+
+#[derive(Serialize, Deserialize)]
+pub struct PublicKeyFile {
+    pub kind: String,
+    /// 32-byte arkworks compressed point.
+    pub public_key: String,
+    /// Affine coordinates, for reference.
+    pub x: String,
+    pub y: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SecretKeyFile {
+    pub kind: String,
+    /// 32-byte little-endian scalar.
+    pub secret_key: String,
+    pub public_key: String,
+}
+
+impl PublicKeyFile {
+    pub fn new(pk: &PublicKey) -> Self {
+        let [x, y] = pk.coordinates();
+        Self { kind: PUBLIC_KEY_KIND.into(), public_key: to_hex(&pk.to_bytes()), x: fr_hex(&x), y: fr_hex(&y) }
+    }
+}
+
+pub fn parse_public_key(hex: &str) -> Result<PublicKey> {
+    PublicKey::from_bytes(&hex32(hex, "public key")?).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+pub fn load_public_key(path: &Path) -> Result<PublicKey> {
+    let v: serde_json::Value = read_json(path, "public key file")?;
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some(PUBLIC_KEY_KIND) => {}
+        Some(SECRET_KEY_KIND) => bail!("{} is a secret key file; pass the public key file (…_public.json)", path.display()),
+        _ => bail!("{} is not a zkml public key file", path.display()),
+    }
+    let f: PublicKeyFile = serde_json::from_value(v)?;
+    parse_public_key(&f.public_key).with_context(|| format!("in {}", path.display()))
+}
+
+pub fn load_secret_key(path: &Path) -> Result<(SecretScalar, PublicKey)> {
+    let v: serde_json::Value = read_json(path, "secret key file")?;
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some(SECRET_KEY_KIND) => {}
+        Some(PUBLIC_KEY_KIND) => bail!("{} is a public key file; decrypting needs the secret key file (…_secret.json)", path.display()),
+        _ => bail!("{} is not a zkml secret key file", path.display()),
+    }
+    let f: SecretKeyFile = serde_json::from_value(v)?;
+    let sk = secret_from_bytes(&hex32(&f.secret_key, "secret key")?).context("secret key is zero")?;
+    let pk = PublicKey::from_secret(&sk);
+    ensure!(to_hex(&pk.to_bytes()) == f.public_key, "{}: the public key does not match the secret key", path.display());
+    Ok((sk, pk))
+}
+
+pub fn secret_key_file(sk: &SecretScalar) -> SecretKeyFile {
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&ark_ff::BigInteger::to_bytes_le(&sk.into_bigint()));
+    SecretKeyFile {
+        kind: SECRET_KEY_KIND.into(),
+        secret_key: to_hex(&bytes),
+        public_key: to_hex(&PublicKey::from_secret(sk).to_bytes()),
+    }
+}
+
+/// A payee: `0x` + 64 hex digits, or an SS58 address (any network prefix).
+pub fn parse_account(s: &str) -> Result<[u8; 32]> {
+    if s.starts_with("0x") {
+        return hex32(s, "payee account");
+    }
+    let raw = bs58::decode(s).into_vec().with_context(|| format!("payee {s:?} is neither 0x-hex nor SS58"))?;
+    let prefix_len = match raw.first() {
+        Some(0..=63) => 1,
+        Some(64..=127) => 2,
+        _ => bail!("payee {s:?}: unknown SS58 prefix"),
+    };
+    ensure!(raw.len() == prefix_len + 32 + 2, "payee {s:?} is not a 32-byte SS58 account");
+    use blake2::{Blake2b512, Digest};
+    let mut h = Blake2b512::new();
+    h.update(b"SS58PRE");
+    h.update(&raw[..prefix_len + 32]);
+    ensure!(h.finalize()[..2] == raw[prefix_len + 32..], "payee {s:?}: SS58 checksum mismatch");
+    Ok(raw[prefix_len..prefix_len + 32].try_into().expect("32 bytes"))
+}
+
+/// Everything about one claim: the statement, the envelope, the proof, and the dataset scales the organizer
+/// needs to turn decrypted integers back into floats.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ClaimFile {
+    pub m: u32,
+    pub p: u32,
+    pub n: u32,
+    pub x_frac_bits: Vec<i32>,
+    pub y_frac_bits: i32,
+    pub dataset_hash: String,
+    /// Decimal: it can exceed 64 bits.
+    pub sse_cap: String,
+    pub payee: String,
+    pub bounty_id: u64,
+    pub organizer_public_key: String,
+    pub competitor_public_key: String,
+    pub nonce: String,
+    pub ciphertext: Vec<String>,
+    pub envelope_hash: String,
+    /// 128-byte compressed Groth16 proof.
+    pub proof: String,
+    /// The public inputs in layout order, for reference (verification recomputes them).
+    pub public_inputs: Vec<String>,
+}
+
+impl ClaimFile {
+    pub fn new(shape: &Shape, scales: &Scales, statement: &ClaimStatement, envelope: &Envelope, proof: &[u8]) -> Self {
+        Self {
+            m: shape.m,
+            p: shape.p,
+            n: shape.n,
+            x_frac_bits: scales.x_frac_bits.clone(),
+            y_frac_bits: scales.y_frac_bits,
+            dataset_hash: fr_hex(&statement.dataset_hash),
+            sse_cap: statement.sse_cap.to_string(),
+            payee: to_hex(&statement.payee),
+            bounty_id: statement.bounty_id,
+            organizer_public_key: to_hex(&statement.organizer_pk.to_bytes()),
+            competitor_public_key: to_hex(&envelope.competitor_pk.to_bytes()),
+            nonce: fr_hex(&envelope.nonce),
+            ciphertext: envelope.ciphertext.iter().map(fr_hex).collect(),
+            envelope_hash: fr_hex(&statement.envelope_hash),
+            proof: to_hex(proof),
+            public_inputs: statement.public_inputs().iter().map(fr_hex).collect(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        read_json(path, "claim file")
+    }
+
+    pub fn shape(&self) -> Shape {
+        Shape { m: self.m, p: self.p, n: self.n }
+    }
+
+    pub fn scales(&self) -> Scales {
+        Scales { x_frac_bits: self.x_frac_bits.clone(), y_frac_bits: self.y_frac_bits }
+    }
+
+    pub fn envelope(&self) -> Result<Envelope> {
+        ensure!(
+            self.ciphertext.len() == self.shape().params_len(),
+            "claim has {} ciphertext elements, its shape needs {}",
+            self.ciphertext.len(),
+            self.shape().params_len()
+        );
+        Ok(Envelope {
+            competitor_pk: parse_public_key(&self.competitor_public_key).context("competitor public key")?,
+            nonce: parse_fr(&self.nonce, "nonce")?,
+            ciphertext: self
+                .ciphertext
+                .iter()
+                .enumerate()
+                .map(|(i, c)| parse_fr(c, &format!("ciphertext[{i}]")))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// The statement, with the envelope hash recomputed from the envelope (a claim whose stored hash differs
+    /// is refused).
+    pub fn statement(&self) -> Result<ClaimStatement> {
+        let envelope_hash = self.envelope()?.hash();
+        ensure!(
+            fr_hex(&envelope_hash) == self.envelope_hash,
+            "the claim's envelope hash does not match its public key, nonce and ciphertext"
+        );
+        let sse_cap = self.sse_cap.parse::<u128>().context("sse_cap is not a u128")?;
+        Ok(ClaimStatement {
+            dataset_hash: parse_fr(&self.dataset_hash, "dataset hash")?,
+            sse_cap,
+            payee: hex32(&self.payee, "payee")?,
+            bounty_id: self.bounty_id,
+            organizer_pk: parse_public_key(&self.organizer_public_key).context("organizer public key")?,
+            envelope_hash,
+        })
+    }
+
+    pub fn proof_bytes(&self) -> Result<Vec<u8>> {
+        from_hex(&self.proof, "proof")
+    }
+}
+
