@@ -1,1 +1,351 @@
-fn main() {}
+//! `zkml`: the competitor's and organizer's command line for zero-knowledge ML bounties (offline part:
+//! keys, dataset hashing, simulation, Groth16 setup, proving, verification, decryption, benchmarks).
+use anyhow::{bail, ensure, Context, Result};
+use ark_bn254::Bn254;
+use ark_groth16::ProvingKey;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Validate, Compress};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::OsRng;
+use serde_json::json;
+use std::{
+    io::{BufReader, BufWriter},
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+use zkml::{
+    circuit::ClaimCircuit,
+    files::{self, ClaimFile, PublicKeyFile},
+    io,
+    prover::{self, ClaimRequest},
+    quant::{self, QuantDataset, QuantModel, Settings},
+};
+use zkml_primitives::{dataset::Shape, groth16, keys::SecretScalar};
+
+mod bench;
+
+#[derive(Parser)]
+#[command(name = "zkml", version, about = "Zero-knowledge ML bounties: prove a quantized model reaches a metric on a dataset without revealing it")]
+struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a BabyJubJub key pair: PREFIX_public.json and PREFIX_secret.json.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Quantize a dataset (X, Y) and print its hash and scales.
+    #[command(alias = "dataset_hash")]
+    DatasetHash(DatasetArgs),
+    /// Compare a model's float MSE with the quantized MSE the circuit will prove.
+    Simulate {
+        #[command(flatten)]
+        dataset: DatasetArgs,
+        /// Directory with W.npy and b.npy.
+        #[arg(long)]
+        model: PathBuf,
+    },
+    /// Generate a Groth16 proving key and verifying key for one shape (m rows, p features, n outputs).
+    Setup {
+        /// Shape as MxPxN (e.g. 20x4x1), or take it from --dataset.
+        #[arg(long, conflicts_with = "dataset")]
+        shape: Option<String>,
+        #[arg(long)]
+        dataset: Option<PathBuf>,
+        /// Writes PREFIX.pk (proving key) and PREFIX.vk (verifying key, compressed, as the chain stores it).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Prove a claim: the model reaches the cap on the dataset, encrypted to the organizer, paid to the payee.
+    Prove {
+        #[command(flatten)]
+        dataset: DatasetArgs,
+        #[arg(long)]
+        model: PathBuf,
+        /// Proving key file from `setup`.
+        #[arg(long)]
+        proving_key: PathBuf,
+        /// The organizer's public key file.
+        #[arg(long, alias = "publickey")]
+        organizer_key: PathBuf,
+        /// Account to pay: SS58 or 0x-hex (32 bytes).
+        #[arg(long, alias = "payment")]
+        payee: String,
+        #[arg(long, alias = "bounty")]
+        bounty_id: u64,
+        /// MSE cap (float); converted with the dataset's scales. Use --sse-cap for the exact on-chain value.
+        #[arg(long, alias = "mse", conflicts_with = "sse_cap")]
+        mse_cap: Option<f64>,
+        #[arg(long)]
+        sse_cap: Option<u128>,
+        /// Claim file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify a claim file against a verifying key, recomputing its public inputs.
+    Verify {
+        #[arg(long)]
+        verifying_key: PathBuf,
+        #[arg(long)]
+        claim: PathBuf,
+    },
+    /// Organizer: decrypt the model from a claim with the secret key; writes W.npy and b.npy.
+    Decrypt {
+        #[arg(long, alias = "secret")]
+        secret_key: PathBuf,
+        #[arg(long)]
+        claim: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure constraints, setup and proving time and peak memory per shape; writes a JSON results file.
+    Bench {
+        /// Shapes as MxP or MxPxN, comma-separated.
+        #[arg(long, default_value = "20x4,442x10,6955x67")]
+        shapes: String,
+        #[arg(long, default_value = "bench-results.json")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct DatasetArgs {
+    /// Directory with X.npy and Y.npy (or .csv).
+    #[arg(long)]
+    dataset: PathBuf,
+    /// Settings JSON overriding calibration (alpha_X/beta_X, alpha_Y/beta_Y, x_frac_bits, y_frac_bits, m, p, n,
+    /// mse_target).
+    #[arg(long)]
+    settings: Option<PathBuf>,
+}
+
+impl DatasetArgs {
+    fn load(&self) -> Result<(quant::FloatDataset, QuantDataset, Settings)> {
+        let settings = match &self.settings {
+            Some(p) => Settings::load(p)?,
+            None => Settings::default(),
+        };
+        let ignored = settings.ignored_fields();
+        if !ignored.is_empty() {
+            eprintln!(
+                "note: settings {} have no effect here: W and b scales follow from X and Y so residuals are exact",
+                ignored.join(", ")
+            );
+        }
+        let ds = io::load_dataset(&self.dataset)?;
+        let scales = quant::calibrate(&ds, &settings)?;
+        let qds = QuantDataset::new(&ds, scales)?;
+        Ok((ds, qds, settings))
+    }
+}
+
+/// A spinner with elapsed time for steps that can take more than a second (hidden with --json or no TTY).
+fn spinner(json: bool, msg: &str) -> ProgressBar {
+    let pb = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").expect("static template"));
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+fn parse_shape(s: &str) -> Result<Shape> {
+    let dims: Vec<u32> = s
+        .split(['x', 'X', ','])
+        .map(|d| d.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("shape {s:?} is not MxP or MxPxN"))?;
+    let shape = match dims[..] {
+        [m, p] => Shape { m, p, n: 1 },
+        [m, p, n] => Shape { m, p, n },
+        _ => bail!("shape {s:?} is not MxP or MxPxN"),
+    };
+    shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(shape)
+}
+
+fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn write_proving_key(path: &Path, pk: &ProvingKey<Bn254>) -> Result<()> {
+    let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    pk.serialize_uncompressed(BufWriter::new(f)).context("writing proving key")
+}
+
+/// Proving keys are stored uncompressed and read without subgroup checks (fast for large keys): a bad key can
+/// only make the prover's own proofs fail, never make a false claim pass.
+fn read_proving_key(path: &Path) -> Result<ProvingKey<Bn254>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open proving key {}", path.display()))?;
+    ProvingKey::deserialize_with_mode(BufReader::new(f), Compress::No, Validate::No)
+        .with_context(|| format!("{} is not a zkml proving key", path.display()))
+}
+
+fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&value).expect("serializable"));
+    } else {
+        println!("{}", text());
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let json = cli.json;
+    match cli.command {
+        Command::Keygen { out } => {
+            let sk = loop {
+                let s = <SecretScalar as ark_ff::UniformRand>::rand(&mut OsRng);
+                if s != SecretScalar::from(0u64) {
+                    break s;
+                }
+            };
+            let pk = zkml_primitives::keys::PublicKey::from_secret(&sk);
+            let (pub_path, sec_path) = (with_ext(&out, "_public.json"), with_ext(&out, "_secret.json"));
+            files::write_json(&pub_path, &PublicKeyFile::new(&pk))?;
+            files::write_json(&sec_path, &files::secret_key_file(&sk))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&sec_path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            let pk_hex = files::to_hex(&pk.to_bytes());
+            print(json, json!({"public_key": pk_hex, "public_file": pub_path, "secret_file": sec_path}), || {
+                format!("public key {pk_hex}\nwrote {} and {} (keep the secret file private)", pub_path.display(), sec_path.display())
+            });
+        }
+        Command::DatasetHash(args) => {
+            let (_, qds, _) = args.load()?;
+            let hash = files::fr_hex(&qds.hash());
+            let s = &qds.scales;
+            print(
+                json,
+                json!({"dataset_hash": hash, "m": qds.shape.m, "p": qds.shape.p, "n": qds.shape.n,
+                       "x_frac_bits": s.x_frac_bits, "y_frac_bits": s.y_frac_bits}),
+                || format!("dataset hash {hash}\nshape {}x{}x{}, X scales 2^{:?}, Y scale 2^{}", qds.shape.m, qds.shape.p, qds.shape.n, s.x_frac_bits, s.y_frac_bits),
+            );
+        }
+        Command::Simulate { dataset, model } => {
+            let (ds, qds, settings) = dataset.load()?;
+            let fm = io::load_model(&model)?;
+            let (_, report) = quant::simulate(&ds, &fm, &qds)?;
+            let verdict = settings.mse_target.map(|t| report.quantized_mse <= t);
+            let mut value = serde_json::to_value(&report)?;
+            if let (Some(t), Some(ok)) = (settings.mse_target, verdict) {
+                value["mse_target"] = json!(t);
+                value["meets_target"] = json!(ok);
+            }
+            print(json, value, || {
+                let mut s = format!(
+                    "float MSE      {:.9}\nquantized MSE  {:.9}\nrelative error {:.3e}\nX scales 2^{:?}, Y scale 2^{}, residual scale 2^{}",
+                    report.float_mse, report.quantized_mse, report.relative_error, report.x_frac_bits, report.y_frac_bits, report.residual_frac_bits
+                );
+                if let (Some(t), Some(ok)) = (settings.mse_target, verdict) {
+                    s += &format!("\nmse_target {t}: {}", if ok { "met" } else { "NOT met" });
+                }
+                s
+            });
+        }
+        Command::Setup { shape, dataset, out } => {
+            let shape = match (shape, dataset) {
+                (Some(s), _) => parse_shape(&s)?,
+                (None, Some(d)) => io::load_dataset(&d)?.shape(),
+                (None, None) => bail!("give --shape MxPxN or --dataset DIR"),
+            };
+            let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
+            let (pk, vk) = prover::setup(shape, &mut OsRng)?;
+            pb.set_message("writing keys");
+            let (pk_path, vk_path) = (with_ext(&out, ".pk"), with_ext(&out, ".vk"));
+            if let Some(dir) = pk_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            write_proving_key(&pk_path, &pk)?;
+            std::fs::write(&vk_path, groth16::encode_verifying_key(&vk))?;
+            pb.finish_and_clear();
+            print(json, json!({"proving_key": pk_path, "verifying_key": vk_path, "m": shape.m, "p": shape.p, "n": shape.n}), || {
+                format!("wrote {} and {}\nanyone who knew this setup's randomness could forge claims against bounties using this key", pk_path.display(), vk_path.display())
+            });
+        }
+        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, out } => {
+            let (ds, qds, _) = dataset.load()?;
+            let fm = io::load_model(&model)?;
+            let organizer_pk = files::load_public_key(&organizer_key)?;
+            let payee = files::parse_account(&payee)?;
+            let sse_cap = match (sse_cap, mse_cap) {
+                (Some(c), _) => c,
+                (None, Some(m)) => qds.sse_cap(m)?,
+                (None, None) => bail!("give --mse-cap or --sse-cap"),
+            };
+            let (qm, report) = quant::simulate(&ds, &fm, &qds)?;
+            eprintln!("float MSE {:.9}, quantized MSE {:.9}", report.float_mse, report.quantized_mse);
+            let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id, sse_cap };
+            let claim = prover::prepare_claim(&req, &mut OsRng)?;
+            let pb = spinner(json, "loading proving key");
+            let pk = read_proving_key(&proving_key)?;
+            pb.set_message("proving");
+            let started = Instant::now();
+            let circuit = ClaimCircuit { shape: qds.shape, assignment: Some(claim.assignment.clone()) };
+            let proof = prover::prove(&pk, &circuit, &mut OsRng)?;
+            let seconds = started.elapsed().as_secs_f64();
+            pb.finish_and_clear();
+            let proof_bytes = groth16::encode_proof(&proof);
+            // Check before handing it out: a proof against the key's own verifying key.
+            groth16::verify_inputs(&groth16::prepare(&pk.vk), &proof, &claim.assignment.statement.public_inputs())
+                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
+            let file = ClaimFile::new(&qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+            files::write_json(&out, &file)?;
+            print(json, json!({"claim": out, "proving_seconds": seconds, "float_mse": report.float_mse, "quantized_mse": report.quantized_mse}), || {
+                format!("proved in {seconds:.2} s; wrote {}", out.display())
+            });
+        }
+        Command::Verify { verifying_key, claim } => {
+            let vk_bytes = std::fs::read(&verifying_key).with_context(|| format!("cannot read {}", verifying_key.display()))?;
+            let file = ClaimFile::load(&claim)?;
+            let statement = file.statement()?;
+            groth16::verify_claim(&vk_bytes, &file.proof_bytes()?, &statement).map_err(|e| anyhow::anyhow!("claim rejected: {e}"))?;
+            print(json, json!({"valid": true}), || "claim is valid".into());
+        }
+        Command::Decrypt { secret_key, claim, out } => {
+            let (sk, pk) = files::load_secret_key(&secret_key)?;
+            let file = ClaimFile::load(&claim)?;
+            ensure!(
+                file.organizer_public_key == files::to_hex(&pk.to_bytes()),
+                "this claim was encrypted to organizer key {}, not to the key in {}",
+                file.organizer_public_key,
+                secret_key.display()
+            );
+            let envelope = file.envelope()?;
+            let shared = zkml_primitives::keys::shared_point(&sk, &envelope.competitor_pk);
+            let params = zkml_primitives::keys::decrypt(&envelope.ciphertext, &shared, envelope.nonce);
+            let shape = file.shape();
+            let qm = QuantModel::from_field_params(&params, &shape)?;
+            let model = qm.dequantize(&shape, &file.scales());
+            io::save_model(&out, &model)?;
+            print(json, json!({"out": out, "w_q": qm.w_q, "b_q": qm.b_q}), || {
+                format!("wrote {}/W.npy ({}x{}) and {}/b.npy", out.display(), shape.p, shape.n, out.display())
+            });
+        }
+        Command::Bench { shapes, out } => {
+            let shapes = shapes.split(',').map(parse_shape).collect::<Result<Vec<_>>>()?;
+            let results = bench::run(&shapes, json)?;
+            files::write_json(&out, &results)?;
+            print(json, serde_json::to_value(&results)?, || format!("wrote {}", out.display()));
+        }
+    }
+    Ok(())
+}

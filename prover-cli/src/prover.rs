@@ -9,14 +9,19 @@
 //! does not want to trust one key maker should run a multi-party ceremony (e.g. snarkjs' powers of tau +
 //! phase 2) and register the resulting key instead.
 use crate::{
-    circuit::{ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides},
+    circuit::{r1cs::R1cs, ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides},
     quant::{self, QuantDataset, QuantModel},
 };
-use anyhow::{bail, Context, Result};
-use ark_bn254::{Bn254, Fr};
-use ark_ff::{UniformRand, Zero};
-use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16, Proof, ProvingKey, VerifyingKey};
-use ark_relations::r1cs::{ConstraintMatrices, ConstraintSystem, ConstraintSystemRef};
+use anyhow::{bail, ensure, Context, Result};
+use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_ec::{scalar_mul::BatchMulPreprocessing, CurveGroup, PrimeGroup};
+use ark_ff::{Field, UniformRand, Zero};
+use ark_groth16::{
+    r1cs_to_qap::{LibsnarkReduction, R1CSToQAP},
+    Groth16, Proof, ProvingKey, VerifyingKey,
+};
+use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
+use ark_relations::r1cs::ConstraintMatrices;
 use rand::{CryptoRng, RngCore};
 use zkml_primitives::{
     claim::{ClaimStatement, Envelope},
@@ -27,13 +32,108 @@ use zkml_primitives::{
 /// Generates a proving and verifying key for `shape`.
 pub fn setup<R: RngCore + CryptoRng>(shape: Shape, rng: &mut R) -> Result<(ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
     shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pk = Groth16::<Bn254, LibsnarkReduction>::generate_random_parameters_with_reduction(
-        ClaimCircuit::new_for_setup(shape),
-        rng,
-    )
-    .context("generating Groth16 parameters")?;
+    let mut cs = R1cs::new(false);
+    ClaimCircuit::new_for_setup(shape).synthesize(&mut cs)?;
+    let matrices = cs.finish().matrices;
+    let toxic = ToxicWaste::sample(rng);
+    let pk = generate_parameters(&matrices, &toxic, rng)?;
     let vk = pk.vk.clone();
     Ok((pk, vk))
+}
+
+/// The setup secrets. They exist only inside [`setup`] (and deterministic tests).
+pub struct ToxicWaste {
+    pub alpha: Fr,
+    pub beta: Fr,
+    pub gamma: Fr,
+    pub delta: Fr,
+}
+
+impl ToxicWaste {
+    pub fn sample<R: RngCore>(rng: &mut R) -> Self {
+        Self { alpha: Fr::rand(rng), beta: Fr::rand(rng), gamma: Fr::rand(rng), delta: Fr::rand(rng) }
+    }
+}
+
+/// Groth16 key generation from constraint matrices: ark-groth16's generator (`generate_parameters_with_qap`
+/// with the libsnark reduction) without its general constraint system, so large circuits fit in memory.
+/// The equivalence with ark-groth16 is asserted in this module's tests.
+pub fn generate_parameters<R: RngCore>(
+    matrices: &ConstraintMatrices<Fr>,
+    toxic: &ToxicWaste,
+    rng: &mut R,
+) -> Result<ProvingKey<Bn254>> {
+    type D = GeneralEvaluationDomain<Fr>;
+    let num_instance = matrices.num_instance_variables;
+    let num_constraints = matrices.num_constraints;
+    let domain = D::new(num_constraints + num_instance).context("circuit too large for the BN254 FFT domain")?;
+    let t = domain.sample_element_outside_domain(rng);
+    let zt = domain.evaluate_vanishing_polynomial(t);
+    let domain_size = domain.size();
+
+    // QAP polynomials of every variable evaluated at t (libsnark reduction: input i also owns row
+    // num_constraints + i of A).
+    let qap_num_variables = (num_instance - 1) + matrices.num_witness_variables;
+    let (mut a, mut b, mut c) =
+        (vec![Fr::zero(); qap_num_variables + 1], vec![Fr::zero(); qap_num_variables + 1], vec![Fr::zero(); qap_num_variables + 1]);
+    {
+        let u = domain.evaluate_all_lagrange_coefficients(t);
+        a[..num_instance].copy_from_slice(&u[num_constraints..num_constraints + num_instance]);
+        for (i, u_i) in u.iter().enumerate().take(num_constraints) {
+            for (coeff, index) in &matrices.a[i] {
+                a[*index] += *u_i * coeff;
+            }
+            for (coeff, index) in &matrices.b[i] {
+                b[*index] += *u_i * coeff;
+            }
+            for (coeff, index) in &matrices.c[i] {
+                c[*index] += *u_i * coeff;
+            }
+        }
+    }
+    let non_zero_a = a.iter().filter(|v| !v.is_zero()).count();
+    let non_zero_b = b.iter().filter(|v| !v.is_zero()).count();
+    let ToxicWaste { alpha, beta, gamma, delta } = *toxic;
+    let gamma_inverse = gamma.inverse().context("gamma is zero")?;
+    let delta_inverse = delta.inverse().context("delta is zero")?;
+    let combine = |i: usize, by: Fr| (beta * a[i] + alpha * b[i] + c[i]) * by;
+    let gamma_abc: Vec<Fr> = (0..num_instance).map(|i| combine(i, gamma_inverse)).collect();
+    let l: Vec<Fr> = (num_instance..=qap_num_variables).map(|i| combine(i, delta_inverse)).collect();
+    drop(c);
+
+    let g1 = G1Projective::generator();
+    let g2 = G2Projective::generator();
+    let b_g2_query = {
+        let g2_table = BatchMulPreprocessing::new(g2, non_zero_b);
+        g2_table.batch_mul(&b)
+    };
+    let g1_table = BatchMulPreprocessing::new(g1, non_zero_a + non_zero_b + qap_num_variables + domain_size + 1);
+    let a_query = g1_table.batch_mul(&a);
+    drop(a);
+    let b_g1_query = g1_table.batch_mul(&b);
+    drop(b);
+    let h_scalars = LibsnarkReduction::h_query_scalars::<Fr, D>(domain_size - 1, t, zt, delta_inverse)?;
+    let h_query = g1_table.batch_mul(&h_scalars);
+    drop(h_scalars);
+    let l_query = g1_table.batch_mul(&l);
+    let gamma_abc_g1 = g1_table.batch_mul(&gamma_abc);
+    let vk = VerifyingKey::<Bn254> {
+        alpha_g1: (g1 * alpha).into_affine(),
+        beta_g2: (g2 * beta).into_affine(),
+        gamma_g2: (g2 * gamma).into_affine(),
+        delta_g2: (g2 * delta).into_affine(),
+        gamma_abc_g1,
+    };
+    Ok(ProvingKey {
+        vk,
+        beta_g1: (g1 * beta).into_affine(),
+        delta_g1: (g1 * delta).into_affine(),
+        a_query,
+        b_g1_query,
+        b_g2_query,
+        h_query,
+        l_query,
+    })
 }
 
 /// What a competitor brings to a claim.
@@ -115,14 +215,12 @@ impl Synthesized {
 
 /// Synthesizes `circuit` with its assignment (no satisfiability check).
 pub fn synthesize(circuit: &ClaimCircuit) -> Result<Synthesized> {
-    let cs: ConstraintSystemRef<Fr> = ConstraintSystem::new_ref();
-    let sections = circuit.synthesize(&cs).context("building the claim circuit")?;
-    cs.finalize();
-    let matrices = cs.to_matrices().context("constraint matrices")?;
-    let inner = cs.into_inner().context("constraint system still shared")?;
-    let mut assignment = inner.instance_assignment;
-    assignment.extend(inner.witness_assignment);
-    Ok(Synthesized { matrices, assignment, sections })
+    ensure!(circuit.assignment.is_some(), "a claim needs an assignment to prove");
+    let mut cs = R1cs::new(true);
+    let sections = circuit.synthesize(&mut cs).context("building the claim circuit")?;
+    let built = cs.finish();
+    let assignment = built.assignment.expect("built for proving");
+    Ok(Synthesized { matrices: built.matrices, assignment, sections })
 }
 
 /// Synthesizes and checks every constraint, naming the part of the circuit that fails.
@@ -163,4 +261,58 @@ pub fn prove<R: RngCore + CryptoRng>(pk: &ProvingKey<Bn254>, circuit: &ClaimCirc
         bail!("the proving key was made for a different circuit shape ({} variables, this claim has {variables})", pk.a_query.len());
     }
     prove_synthesized(pk, &s, rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
+    use rand::{rngs::StdRng, SeedableRng};
+
+    /// Replays matrices into an ark-relations constraint system, to run ark-groth16's own generator.
+    struct Replay(ConstraintMatrices<Fr>);
+
+    impl ConstraintSynthesizer<Fr> for Replay {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let m = self.0;
+            for _ in 1..m.num_instance_variables {
+                cs.new_input_variable(|| Ok(Fr::zero()))?;
+            }
+            for _ in 0..m.num_witness_variables {
+                cs.new_witness_variable(|| Ok(Fr::zero()))?;
+            }
+            let var = |i: usize| match i {
+                0 => Variable::One,
+                i if i < m.num_instance_variables => Variable::Instance(i),
+                i => Variable::Witness(i - m.num_instance_variables),
+            };
+            let lc = |row: &Vec<(Fr, usize)>| LinearCombination(row.iter().map(|(c, i)| (*c, var(*i))).collect());
+            for i in 0..m.num_constraints {
+                cs.enforce_constraint(lc(&m.a[i]), lc(&m.b[i]), lc(&m.c[i]))?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn generator_matches_ark_groth16() {
+        let shape = Shape { m: 3, p: 2, n: 1 };
+        let mut cs = R1cs::new(false);
+        ClaimCircuit::new_for_setup(shape).synthesize(&mut cs).unwrap();
+        let matrices = cs.finish().matrices;
+        let toxic = ToxicWaste::sample(&mut StdRng::seed_from_u64(1));
+        let ours = generate_parameters(&matrices, &toxic, &mut StdRng::seed_from_u64(2)).unwrap();
+        let theirs = Groth16::<Bn254, LibsnarkReduction>::generate_parameters_with_qap(
+            Replay(matrices),
+            toxic.alpha,
+            toxic.beta,
+            toxic.gamma,
+            toxic.delta,
+            G1Projective::generator(),
+            G2Projective::generator(),
+            &mut StdRng::seed_from_u64(2),
+        )
+        .unwrap();
+        assert!(ours == theirs);
+    }
 }

@@ -17,14 +17,14 @@
 //! `cap − SSE` is the field element `r_BN254 − (SSE − cap) > 2^253 − 2^196 > 2^128`, which 128 bits cannot
 //! represent, so no witness passes. (`cap` is a `u128` public input.)
 use super::{
-    babyjubjub::{fixed_base_mul, point_from_variables, secret_bits, variable_base_mul, PointSignals},
+    babyjubjub::{fixed_base_mul, secret_bits, variable_base_mul, PointSignals},
     poseidon,
-    range::{pack_words, range_checked_variable, signed_bits},
-    signal::{enforce_equal, enforce_nonzero, input, mul, witness, Signal},
+    r1cs::{R1cs, R1csError, ONE},
+    range::{offset_to_value, pack_words, range_checked_variable, signed_bits},
+    signal::{boolean, enforce_equal, enforce_nonzero, input, mul, witness, Signal},
 };
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
-use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 use core::ops::Range;
 use zkml_primitives::{
     claim::{layout, ClaimStatement, ENVELOPE_DOMAIN, NUM_PUBLIC_INPUTS},
@@ -87,34 +87,54 @@ impl Sections {
     }
 }
 
-struct Recorder<'a> {
-    cs: &'a ConstraintSystemRef<Fr>,
+struct Recorder {
     sections: Sections,
     start: usize,
 }
 
-impl<'a> Recorder<'a> {
-    fn new(cs: &'a ConstraintSystemRef<Fr>) -> Self {
-        Self { cs, sections: Sections::default(), start: cs.num_constraints() }
+impl Recorder {
+    fn new(cs: &R1cs) -> Self {
+        Self { sections: Sections::default(), start: cs.num_constraints() }
     }
-    fn close(&mut self, name: &'static str) {
-        let end = self.cs.num_constraints();
+    fn close(&mut self, cs: &R1cs, name: &'static str) {
+        let end = cs.num_constraints();
         self.sections.ranges.push((name, self.start..end));
         self.start = end;
     }
 }
 
-fn one() -> LinearCombination<Fr> {
-    LinearCombination(vec![(Fr::ONE, Variable::One)])
+/// Why a circuit could not be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// The shape is unsupported or the assignment's lengths do not match it.
+    Shape,
+    R1cs(R1csError),
 }
+
+impl From<R1csError> for BuildError {
+    fn from(e: R1csError) -> Self {
+        Self::R1cs(e)
+    }
+}
+
+impl core::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Shape => f.write_str("the claim's data does not match the circuit shape"),
+            Self::R1cs(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 impl ClaimCircuit {
     pub fn new_for_setup(shape: Shape) -> Self {
         Self { shape, assignment: None }
     }
 
-    fn check_lengths(&self) -> Result<(), SynthesisError> {
-        self.shape.validate().map_err(|_| SynthesisError::Unsatisfiable)?;
+    fn check_lengths(&self) -> Result<(), BuildError> {
+        self.shape.validate().map_err(|_| BuildError::Shape)?;
         if let Some(a) = &self.assignment {
             let s = &self.shape;
             let ok = a.x_q.len() == s.x_len()
@@ -122,17 +142,17 @@ impl ClaimCircuit {
                 && a.params.len() == s.params_len()
                 && a.scales.x_frac_bits.len() == s.p as usize;
             if !ok {
-                return Err(SynthesisError::Unsatisfiable);
+                return Err(BuildError::Shape);
             }
         }
         Ok(())
     }
 
-    /// Generates the constraints and reports where each part lies.
-    pub fn synthesize(&self, cs: &ConstraintSystemRef<Fr>) -> Result<Sections, SynthesisError> {
+    /// Generates the constraints (with values when `cs` is proving) and reports where each part lies.
+    pub fn synthesize(&self, cs: &mut R1cs) -> Result<Sections, BuildError> {
         self.check_lengths()?;
         let (m, p, n) = (self.shape.m as usize, self.shape.p as usize, self.shape.n as usize);
-        let a = self.assignment.as_ref();
+        let a = self.assignment.as_ref().filter(|_| cs.is_proving());
         let mut rec = Recorder::new(cs);
 
         // Public inputs, in layout order.
@@ -144,10 +164,10 @@ impl ClaimCircuit {
 
         // 1. Dataset: range-check, pack and hash.
         let x_offsets = (0..m * p)
-            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.x_q[i])), X_BITS).map(|r| r.offset))
+            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.x_q[i])), X_BITS))
             .collect::<Result<Vec<_>, _>>()?;
         let y_offsets = (0..m * n)
-            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.y_q[i])), Y_BITS).map(|r| r.offset))
+            .map(|i| signed_bits(cs, a.map(|a| Fr::from(a.y_q[i])), Y_BITS))
             .collect::<Result<Vec<_>, _>>()?;
         let mut preimage: Vec<Signal> = [m, p, n].iter().map(|d| Signal::constant(Fr::from(*d as u64))).collect();
         preimage.push(witness(cs, a.map(|a| fr_from_i128(a.scales.y_frac_bits as i128)))?);
@@ -157,60 +177,68 @@ impl ClaimCircuit {
         preimage.extend(pack_words(cs, &x_offsets, X_BITS)?);
         preimage.extend(pack_words(cs, &y_offsets, Y_BITS)?);
         let dataset_hash = poseidon::chain(cs, domain_tag(DATASET_DOMAIN), &preimage)?;
-        enforce_equal(cs, &dataset_hash, &inputs[layout::DATASET_HASH])?;
-        rec.close("dataset");
+        enforce_equal(cs, &dataset_hash, &inputs[layout::DATASET_HASH]);
+        rec.close(cs, "dataset");
 
         // 2. Model parameters, range-checked.
         let params = (0..p * n + n)
             .map(|i| range_checked_variable(cs, a.map(|a| a.params[i]), if i < p * n { W_BITS } else { B_BITS }))
             .collect::<Result<Vec<_>, _>>()?;
-        rec.close("model");
+        rec.close(cs, "model");
 
         // 3. Metric: exact residuals, their squares, and SSE ≤ cap.
-        let x_half = Fr::from(1u64 << (X_BITS - 1));
-        let y_half = Fr::from(1u64 << (Y_BITS - 1));
         let y_shift = Fr::from(1u64 << Y_SHIFT);
         let overrides = a.map(|a| &a.overrides);
         let mut sse = Signal::constant(Fr::ZERO);
         for i in 0..m {
             for k in 0..n {
                 // r = (y_offset − 2^23)·2^16 − b_k − Σ_j x_ij·w_jk
-                let mut r = Signal::constant(-y_half * y_shift).add_scaled(y_shift, &y_offsets[i * n + k]);
+                let mut r = offset_to_value(&y_offsets[i * n + k], Y_BITS).scale(y_shift);
                 r = r.add_scaled(-Fr::ONE, &params[p * n + k]);
                 for j in 0..p {
-                    let x = x_offsets[i * p + j].clone().add_constant(-x_half);
+                    let x = offset_to_value(&x_offsets[i * p + j], X_BITS);
                     let prod = mul(cs, &x, &params[j * n + k])?;
                     r = r.add_scaled(-Fr::ONE, &prod);
                 }
                 let forced = overrides.and_then(|o| o.squared_residuals.as_ref()).map(|v| v[i * n + k]);
                 let square = witness(cs, forced.or(r.value.map(|v| v.square())))?;
-                cs.enforce_constraint(r.lc.clone(), r.lc, square.lc.clone())?;
+                cs.enforce(&r.lc, &r.lc, &square.lc);
                 sse = sse.add_scaled(Fr::ONE, &square);
             }
         }
         let cap = &inputs[layout::SSE_CAP];
         let gap = cap.clone().add_scaled(-Fr::ONE, &sse);
-        let gap_bits: Vec<Option<Fr>> = match overrides.and_then(|o| o.sse_gap_bits.clone()) {
-            Some(forced) => forced.into_iter().map(Some).collect(),
-            None => match gap.value {
-                Some(g) => g.into_bigint().to_bits_le().into_iter().take(SSE_CAP_BITS as usize).map(|b| Some(Fr::from(b))).collect(),
-                None => vec![None; SSE_CAP_BITS as usize],
-            },
-        };
-        let mut bit_sum = LinearCombination(Vec::with_capacity(SSE_CAP_BITS as usize));
+        let honest_bits = |g: Fr| g.into_bigint().to_bits_le().into_iter().take(SSE_CAP_BITS as usize);
+        let mut bit_sum = Vec::with_capacity(SSE_CAP_BITS as usize);
         let mut coeff = Fr::ONE;
-        for bit in gap_bits {
-            let b = witness(cs, bit)?;
-            cs.enforce_constraint(b.lc.clone(), b.lc.clone(), b.lc.clone())?;
-            bit_sum.0.push((coeff, b.lc.0[0].1));
-            coeff.double_in_place();
+        match overrides.and_then(|o| o.sse_gap_bits.as_ref()) {
+            // A malicious prover's "bits", constrained exactly like honest ones.
+            Some(forced) => {
+                for v in forced {
+                    let b = witness(cs, Some(*v))?;
+                    cs.enforce(&b.lc, &b.lc, &b.lc);
+                    bit_sum.push((coeff, b.lc[0].1));
+                    coeff.double_in_place();
+                }
+            }
+            None => {
+                let bits: Vec<Option<bool>> = match gap.value {
+                    Some(g) => honest_bits(g).map(Some).collect(),
+                    None => vec![None; SSE_CAP_BITS as usize],
+                };
+                for bit in bits {
+                    let b = boolean(cs, bit)?;
+                    bit_sum.push((coeff, b.lc[0].1));
+                    coeff.double_in_place();
+                }
+            }
         }
-        cs.enforce_constraint(bit_sum, one(), gap.lc)?;
-        rec.close("metric");
+        cs.enforce(&bit_sum, &vec![(Fr::ONE, ONE)], &gap.lc);
+        rec.close(cs, "metric");
 
         // 4. Delivery: keys, ECDH, cipher, envelope hash.
         let sk_bits = secret_bits(cs, a.map(|a| a.competitor_sk))?;
-        let derived_pk = fixed_base_mul(&sk_bits)?;
+        let derived_pk = fixed_base_mul(cs, &sk_bits)?;
         // pk = sk·G has x = 0 only for sk ≡ 0 (mod l), whose "shared secret" is public: refuse it.
         enforce_nonzero(cs, &derived_pk.x)?;
         let forced_pk = overrides.and_then(|o| o.competitor_pk);
@@ -218,15 +246,12 @@ impl ClaimCircuit {
             x: witness(cs, forced_pk.map(|p| p[0]).or(derived_pk.x.value))?,
             y: witness(cs, forced_pk.map(|p| p[1]).or(derived_pk.y.value))?,
         };
-        enforce_equal(cs, &competitor_pk.x, &derived_pk.x)?;
-        enforce_equal(cs, &competitor_pk.y, &derived_pk.y)?;
-        let var_of = |s: &Signal| (s.lc.0[0].1, s.value);
-        let organizer_pk = point_from_variables(
-            cs,
-            var_of(&inputs[layout::ORGANIZER_PK_X]),
-            var_of(&inputs[layout::ORGANIZER_PK_Y]),
-        );
-        let shared = variable_base_mul(&organizer_pk, &sk_bits)?;
+        enforce_equal(cs, &competitor_pk.x, &derived_pk.x);
+        enforce_equal(cs, &competitor_pk.y, &derived_pk.y);
+        // The organizer key is a public input; the chain only accepts keys in the prime-order subgroup.
+        let organizer_pk =
+            PointSignals { x: inputs[layout::ORGANIZER_PK_X].clone(), y: inputs[layout::ORGANIZER_PK_Y].clone() };
+        let shared = variable_base_mul(cs, &organizer_pk, &sk_bits)?;
         let nonce = witness(cs, a.map(|a| a.nonce))?;
         let mut envelope = vec![competitor_pk.x, competitor_pk.y, nonce.clone()];
         for (i, v) in params.iter().enumerate() {
@@ -238,23 +263,17 @@ impl ClaimCircuit {
             envelope.push(key.add_scaled(Fr::ONE, v));
         }
         let envelope_hash = poseidon::chain(cs, domain_tag(ENVELOPE_DOMAIN), &envelope)?;
-        enforce_equal(cs, &envelope_hash, &inputs[layout::ENVELOPE_HASH])?;
-        rec.close("delivery");
+        enforce_equal(cs, &envelope_hash, &inputs[layout::ENVELOPE_HASH]);
+        rec.close(cs, "delivery");
 
         // 5. Binding: the payee and bounty id take part in a constraint each. (ark-groth16's reduction already
         // binds every public input; these make it independent of that detail, as Tornado Cash does.)
         for idx in [layout::PAYEE_LO, layout::PAYEE_HI, layout::BOUNTY_ID] {
             mul(cs, &inputs[idx], &inputs[idx])?;
         }
-        rec.close("binding");
+        rec.close(cs, "binding");
 
         rec.sections.sse = sse.value;
         Ok(rec.sections)
-    }
-}
-
-impl ConstraintSynthesizer<Fr> for ClaimCircuit {
-    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        self.synthesize(&cs).map(|_| ())
     }
 }

@@ -3,7 +3,8 @@
 pub mod babyjubjub;
 pub mod claim;
 pub mod poseidon;
+pub mod r1cs;
 pub mod range;
 pub mod signal;
 
-pub use claim::{ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides};
+pub use claim::{BuildError, ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides};

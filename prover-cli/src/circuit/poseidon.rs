@@ -8,23 +8,25 @@
 //! Between S-boxes the state is kept as dense coefficient vectors over a small local basis (the constant 1,
 //! the inputs, and the S-box outputs since the last full round), which keeps the linear layers cheap to
 //! build: partial rounds only grow the basis by one variable each.
-use super::signal::{mul, Signal};
+use super::{
+    r1cs::{Lc, R1cs, R1csError, ONE},
+    signal::{mul, Signal},
+};
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
-use ark_relations::r1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 use zkml_primitives::poseidon::{PoseidonParams, CHAIN_RATE, POSEIDON_12};
 
 /// Linear forms over a basis of signals.
 struct Basis {
-    terms: Vec<LinearCombination<Fr>>,
+    terms: Vec<Lc>,
 }
 
 impl Basis {
-    fn lc(&self, coeffs: &[Fr]) -> LinearCombination<Fr> {
-        let mut out = LinearCombination(Vec::new());
+    fn lc(&self, coeffs: &[Fr]) -> Lc {
+        let mut out = Vec::new();
         for (c, term) in coeffs.iter().zip(&self.terms) {
             if !c.is_zero() {
-                out.0.extend(term.0.iter().map(|(k, v)| (*c * k, *v)));
+                out.extend(term.iter().map(|(k, v)| (*c * k, *v)));
             }
         }
         out
@@ -37,23 +39,19 @@ fn unit(len: usize, at: usize) -> Vec<Fr> {
     v
 }
 
-fn sbox(cs: &ConstraintSystemRef<Fr>, x: Signal) -> Result<Signal, SynthesisError> {
+fn sbox(cs: &mut R1cs, x: Signal) -> Result<Signal, R1csError> {
     let x2 = mul(cs, &x, &x)?;
     let x4 = mul(cs, &x2, &x2)?;
     mul(cs, &x4, &x)
 }
 
 /// The permutation; `state.len()` must equal `params.width`.
-pub fn permute(
-    cs: &ConstraintSystemRef<Fr>,
-    params: &PoseidonParams,
-    state: &[Signal],
-) -> Result<Vec<Signal>, SynthesisError> {
+pub fn permute(cs: &mut R1cs, params: &PoseidonParams, state: &[Signal]) -> Result<Vec<Signal>, R1csError> {
     let t = params.width;
     assert_eq!(state.len(), t, "state width must match the parameters");
     // Basis: [1, state_0, …, state_{t-1}], extended by S-box outputs.
     let mut basis = Basis { terms: Vec::with_capacity(1 + t + params.partial_rounds) };
-    basis.terms.push(LinearCombination(vec![(Fr::ONE, Variable::One)]));
+    basis.terms.push(vec![(Fr::ONE, ONE)]);
     basis.terms.extend(state.iter().map(|s| s.lc.clone()));
     let mut forms: Vec<Vec<Fr>> = (0..t).map(|i| unit(1 + t, 1 + i)).collect();
     let mut values: Vec<Option<Fr>> = state.iter().map(|s| s.value).collect();
@@ -103,7 +101,7 @@ pub fn permute(
 }
 
 /// circomlib `Poseidon(inputs)` for `inputs.len() == params.width - 1`.
-pub fn hash(cs: &ConstraintSystemRef<Fr>, params: &PoseidonParams, inputs: &[Signal]) -> Result<Signal, SynthesisError> {
+pub fn hash(cs: &mut R1cs, params: &PoseidonParams, inputs: &[Signal]) -> Result<Signal, R1csError> {
     let mut state = Vec::with_capacity(params.width);
     state.push(Signal::constant(Fr::zero()));
     state.extend_from_slice(inputs);
@@ -111,7 +109,7 @@ pub fn hash(cs: &ConstraintSystemRef<Fr>, params: &PoseidonParams, inputs: &[Sig
 }
 
 /// [`zkml_primitives::poseidon::chain`] in R1CS.
-pub fn chain(cs: &ConstraintSystemRef<Fr>, domain: Fr, elements: &[Signal]) -> Result<Signal, SynthesisError> {
+pub fn chain(cs: &mut R1cs, domain: Fr, elements: &[Signal]) -> Result<Signal, R1csError> {
     let mut h = Signal::constant(domain);
     let mut prefixed = Vec::with_capacity(elements.len() + CHAIN_RATE);
     prefixed.push(Signal::constant(Fr::from(elements.len() as u64)));
@@ -131,31 +129,31 @@ pub fn chain(cs: &ConstraintSystemRef<Fr>, domain: Fr, elements: &[Signal]) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::circuit::signal::witness;
+    use crate::circuit::signal::{enforce_equal, witness};
     use ark_ff::UniformRand;
-    use ark_relations::r1cs::ConstraintSystem;
     use zkml_primitives::poseidon::{self as native, POSEIDON_4};
 
     #[test]
     fn gadget_matches_native_and_costs_what_it_should() {
         let mut rng = ark_std::test_rng();
-        let cs = ConstraintSystem::<Fr>::new_ref();
+        let cs = &mut R1cs::new(true);
         let a: Vec<Fr> = (0..4).map(|_| Fr::rand(&mut rng)).collect();
-        let sigs: Vec<Signal> = a.iter().map(|v| witness(&cs, Some(*v)).unwrap()).collect();
-        let h = hash(&cs, &POSEIDON_4, &sigs).unwrap();
+        let sigs: Vec<Signal> = a.iter().map(|v| witness(cs, Some(*v)).unwrap()).collect();
+        let h = hash(cs, &POSEIDON_4, &sigs).unwrap();
         assert_eq!(h.value, Some(native::hash4([a[0], a[1], a[2], a[3]])));
         assert_eq!(cs.num_constraints(), 3 * (8 * 5 + POSEIDON_4.partial_rounds));
         assert_eq!(cs.num_constraints(), 300);
 
         let before = cs.num_constraints();
-        let elems: Vec<Signal> = (0..25u64).map(|i| witness(&cs, Some(Fr::from(i))).unwrap()).collect();
-        let c = chain(&cs, Fr::from(9u64), &elems).unwrap();
+        let elems: Vec<Signal> = (0..25u64).map(|i| witness(cs, Some(Fr::from(i))).unwrap()).collect();
+        let c = chain(cs, Fr::from(9u64), &elems).unwrap();
         let native_elems: Vec<Fr> = (0..25u64).map(Fr::from).collect();
         assert_eq!(c.value, Some(native::chain(Fr::from(9u64), &native_elems)));
         assert_eq!(cs.num_constraints() - before, 3 * 507);
         // The LC of the output must evaluate to the value.
-        let out = witness(&cs, c.value).unwrap();
-        crate::circuit::signal::enforce_equal(&cs, &out, &c).unwrap();
-        assert!(cs.is_satisfied().unwrap());
+        let out = witness(cs, c.value).unwrap();
+        enforce_equal(cs, &out, &c);
+        let built = std::mem::replace(cs, R1cs::new(true)).finish();
+        assert!(built.unsatisfied().is_empty());
     }
 }
