@@ -1,11 +1,16 @@
 //! `zkml bench`: constraints, key generation, proving and verification time, and peak memory per shape, on
-//! random data of that shape (a model that fits it, so the proof is a real, valid claim).
-use anyhow::{ensure, Result};
+//! random data of that shape (with a model that fits it, so each proof is a real, valid claim).
+//!
+//! Key generation and proving each run in a child process (`zkml bench-step`), so each peak-memory figure is
+//! that step's alone, the way a user runs it: the prover loads the proving key from disk like `zkml prove`.
+use anyhow::{ensure, Context, Result};
+use ark_bn254::Bn254;
 use ark_ff::UniformRand;
+use ark_groth16::ProvingKey;
 use ndarray::{Array1, Array2};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use serde::Serialize;
-use std::time::Instant;
+use serde::{Deserialize, Serialize};
+use std::{path::Path, process::Command, time::Instant};
 use zkml::{
     circuit::ClaimCircuit,
     prover::{self, ClaimRequest},
@@ -17,6 +22,26 @@ use zkml_primitives::{
     keys::{PublicKey, SecretScalar},
 };
 
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SetupStep {
+    pub seconds: f64,
+    pub peak_rss_mib: f64,
+    pub proving_key_mib: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ProveStep {
+    pub constraints: usize,
+    pub key_load_seconds: f64,
+    /// Witness generation and constraint checking (part of `prove_seconds`).
+    pub synthesize_seconds: f64,
+    /// Synthesis, checking and Groth16 proving (key loading excluded).
+    pub prove_seconds: f64,
+    pub verify_ms: f64,
+    /// Peak resident memory of the whole prover process, key included.
+    pub peak_rss_mib: f64,
+}
+
 #[derive(Serialize)]
 pub struct ShapeResult {
     pub m: u32,
@@ -25,26 +50,14 @@ pub struct ShapeResult {
     pub dataset_elements: usize,
     pub constraints: usize,
     pub constraints_per_dataset_element: f64,
-    pub setup_seconds: f64,
-    /// Witness generation and constraint checking (part of `prove_seconds`).
-    pub synthesize_seconds: f64,
-    /// Everything a prover waits for: synthesis, checking, Groth16.
-    pub prove_seconds: f64,
-    pub verify_ms: f64,
-    /// Peak resident memory while proving (VmHWM reset before the step), in MiB.
-    pub prove_peak_rss_mib: f64,
-    pub setup_peak_rss_mib: f64,
+    pub setup: SetupStep,
+    pub prove: ProveStep,
 }
 
 #[derive(Serialize)]
 pub struct Results {
-    pub threads: usize,
+    pub cpus: usize,
     pub results: Vec<ShapeResult>,
-}
-
-/// Resets the kernel's peak-RSS counter for this process (Linux `clear_refs` 5).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn peak_rss_mib() -> f64 {
@@ -56,7 +69,8 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn random_problem(shape: Shape, rng: &mut StdRng) -> (FloatDataset, FloatModel) {
+fn random_problem(shape: Shape) -> (FloatDataset, FloatModel) {
+    let mut rng = StdRng::seed_from_u64(shape.m as u64 * 1000 + shape.p as u64);
     let (m, p, n) = (shape.m as usize, shape.p as usize, shape.n as usize);
     let x = Array2::from_shape_fn((m, p), |_| rng.gen_range(-1.0..1.0));
     let w = Array2::from_shape_fn((p, n), |_| rng.gen_range(-1.0..1.0));
@@ -65,67 +79,90 @@ fn random_problem(shape: Shape, rng: &mut StdRng) -> (FloatDataset, FloatModel) 
     (FloatDataset { x, y }, FloatModel { w, b })
 }
 
+/// Child process, key generation: writes the proving key to `pk_path`, prints a [`SetupStep`].
+pub fn setup_step(shape: Shape, pk_path: &Path) -> Result<()> {
+    let t = Instant::now();
+    let (pk, _) = prover::setup(shape, &mut rand::rngs::OsRng)?;
+    let seconds = t.elapsed().as_secs_f64();
+    crate::write_proving_key(pk_path, &pk)?;
+    let proving_key_mib = std::fs::metadata(pk_path)?.len() as f64 / (1024.0 * 1024.0);
+    println!("{}", serde_json::to_string(&SetupStep { seconds, peak_rss_mib: peak_rss_mib(), proving_key_mib })?);
+    Ok(())
+}
+
+/// Child process, proving: loads the key, proves a valid claim for random data of the shape, prints a
+/// [`ProveStep`].
+pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
+    let (ds, model) = random_problem(shape);
+    let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings::default())?)?;
+    let qm = QuantModel::new(&model, &shape, &qds.scales)?;
+    let sse = quant::field_to_u128(&quant::sse(&qds, &qm)).context("SSE beyond u128")?;
+    let organizer_pk = PublicKey::from_secret(&SecretScalar::rand(&mut rand::rngs::OsRng));
+    let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee: [1; 32], bounty_id: 1, sse_cap: sse };
+    let claim = prover::prepare_claim(&req, &mut rand::rngs::OsRng)?;
+
+    let t = Instant::now();
+    let pk: ProvingKey<Bn254> = crate::read_proving_key(pk_path)?;
+    let key_load_seconds = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let circuit = ClaimCircuit { shape, assignment: Some(claim.assignment.clone()) };
+    let s = prover::synthesize_checked(&circuit)?;
+    let synthesize_seconds = t.elapsed().as_secs_f64();
+    let constraints = s.matrices.num_constraints;
+    let proof = prover::prove_synthesized(&pk, &s, &mut rand::rngs::OsRng)?;
+    let prove_seconds = t.elapsed().as_secs_f64();
+    drop(s);
+
+    let t = Instant::now();
+    let pvk = groth16::prepare(&pk.vk);
+    let ok = groth16::verify_inputs(&pvk, &proof, &claim.assignment.statement.public_inputs()).is_ok();
+    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    ensure!(ok, "benchmark proof for {shape:?} did not verify");
+    let step = ProveStep { constraints, key_load_seconds, synthesize_seconds, prove_seconds, verify_ms, peak_rss_mib: peak_rss_mib() };
+    println!("{}", serde_json::to_string(&step)?);
+    Ok(())
+}
+
+fn child<T: for<'de> Deserialize<'de>>(step: &str, shape: Shape, pk_path: &Path) -> Result<T> {
+    let out = Command::new(std::env::current_exe()?)
+        .args(["bench-step", step, "--shape", &format!("{}x{}x{}", shape.m, shape.p, shape.n), "--proving-key"])
+        .arg(pk_path)
+        .output()
+        .context("running the benchmark step")?;
+    ensure!(out.status.success(), "bench step {step} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).context("bench step output")
+}
+
 pub fn run(shapes: &[Shape], quiet: bool) -> Result<Results> {
+    let dir = tempfile::tempdir()?;
     let mut results = Vec::new();
     for &shape in shapes {
-        let mut rng = StdRng::seed_from_u64(shape.m as u64 * 1000 + shape.p as u64);
-        let (ds, model) = random_problem(shape, &mut rng);
-        let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings::default())?)?;
-        let qm = QuantModel::new(&model, &shape, &qds.scales)?;
-        let sse = quant::field_to_u128(&quant::sse(&qds, &qm)).expect("small");
-        let organizer_pk = PublicKey::from_secret(&SecretScalar::rand(&mut rng));
-        let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee: [1; 32], bounty_id: 1, sse_cap: sse };
-        let claim = prover::prepare_claim(&req, &mut rand::rngs::OsRng)?;
-
         let log = |msg: String| if !quiet { eprintln!("{msg}") };
+        let pk_path = dir.path().join(format!("{}x{}x{}.pk", shape.m, shape.p, shape.n));
         log(format!("{}x{}x{}: setup…", shape.m, shape.p, shape.n));
-        reset_peak_rss();
-        let t = Instant::now();
-        let (pk, _) = prover::setup(shape, &mut rand::rngs::OsRng)?;
-        let setup_seconds = t.elapsed().as_secs_f64();
-        let setup_peak_rss_mib = peak_rss_mib();
-
+        let setup: SetupStep = child("setup", shape, &pk_path)?;
         log(format!("{}x{}x{}: prove…", shape.m, shape.p, shape.n));
-        reset_peak_rss();
-        let t = Instant::now();
-        let circuit = ClaimCircuit { shape, assignment: Some(claim.assignment.clone()) };
-        let s = prover::synthesize_checked(&circuit)?;
-        let synthesize_seconds = t.elapsed().as_secs_f64();
-        let constraints = s.matrices.num_constraints;
-        let proof = prover::prove_synthesized(&pk, &s, &mut rand::rngs::OsRng)?;
-        let prove_seconds = t.elapsed().as_secs_f64();
-        let prove_peak_rss_mib = peak_rss_mib();
-        drop(s);
-
-        let t = Instant::now();
-        let pvk = groth16::prepare(&pk.vk);
-        let ok = groth16::verify_inputs(&pvk, &proof, &claim.assignment.statement.public_inputs()).is_ok();
-        let verify_ms = t.elapsed().as_secs_f64() * 1e3;
-        ensure!(ok, "benchmark proof for {shape:?} did not verify");
-
+        let prove: ProveStep = child("prove", shape, &pk_path)?;
+        std::fs::remove_file(&pk_path)?;
         let r = ShapeResult {
             m: shape.m,
             p: shape.p,
             n: shape.n,
             dataset_elements: shape.dataset_elements(),
-            constraints,
-            constraints_per_dataset_element: constraints as f64 / shape.dataset_elements() as f64,
-            setup_seconds,
-            synthesize_seconds,
-            prove_seconds,
-            verify_ms,
-            prove_peak_rss_mib,
-            setup_peak_rss_mib,
+            constraints: prove.constraints,
+            constraints_per_dataset_element: prove.constraints as f64 / shape.dataset_elements() as f64,
+            setup,
+            prove,
         };
         log(format!(
-            "{}x{}x{}: {} constraints ({:.2}/element), setup {:.2} s, prove {:.2} s (synthesis {:.2} s, {:.0} MiB peak), verify {:.2} ms",
-            r.m, r.p, r.n, r.constraints, r.constraints_per_dataset_element, r.setup_seconds, r.prove_seconds, r.synthesize_seconds, r.prove_peak_rss_mib, r.verify_ms
+            "{}x{}x{}: {} constraints ({:.2}/element); setup {:.1} s ({:.0} MiB peak, key {:.0} MiB); \
+             prove {:.2} s (synthesis {:.2} s, key load {:.1} s, {:.0} MiB peak); verify {:.2} ms",
+            r.m, r.p, r.n, r.constraints, r.constraints_per_dataset_element, r.setup.seconds, r.setup.peak_rss_mib,
+            r.setup.proving_key_mib, r.prove.prove_seconds, r.prove.synthesize_seconds, r.prove.key_load_seconds,
+            r.prove.peak_rss_mib, r.prove.verify_ms
         ));
         results.push(r);
     }
-    Ok(Results { threads: rayon_threads(), results })
-}
-
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    Ok(Results { cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), results })
 }

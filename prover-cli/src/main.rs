@@ -113,6 +113,15 @@ enum Command {
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
     },
+    /// One measured step of `bench`, run in its own process.
+    #[command(hide = true)]
+    BenchStep {
+        step: String,
+        #[arg(long)]
+        shape: String,
+        #[arg(long)]
+        proving_key: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -176,14 +185,14 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn write_proving_key(path: &Path, pk: &ProvingKey<Bn254>) -> Result<()> {
+pub(crate) fn write_proving_key(path: &Path, pk: &ProvingKey<Bn254>) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     pk.serialize_uncompressed(BufWriter::new(f)).context("writing proving key")
 }
 
 /// Proving keys are stored uncompressed and read without subgroup checks (fast for large keys): a bad key can
 /// only make the prover's own proofs fail, never make a false claim pass.
-fn read_proving_key(path: &Path) -> Result<ProvingKey<Bn254>> {
+pub(crate) fn read_proving_key(path: &Path) -> Result<ProvingKey<Bn254>> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot open proving key {}", path.display()))?;
     ProvingKey::deserialize_with_mode(BufReader::new(f), Compress::No, Validate::No)
         .with_context(|| format!("{} is not a zkml proving key", path.display()))
@@ -345,6 +354,14 @@ fn run(cli: Cli) -> Result<()> {
             let results = bench::run(&shapes, json)?;
             files::write_json(&out, &results)?;
             print(json, serde_json::to_value(&results)?, || format!("wrote {}", out.display()));
+        }
+        Command::BenchStep { step, shape, proving_key } => {
+            let shape = parse_shape(&shape)?;
+            match step.as_str() {
+                "setup" => bench::setup_step(shape, &proving_key)?,
+                "prove" => bench::prove_step(shape, &proving_key)?,
+                other => bail!("unknown bench step {other}"),
+            }
         }
     }
     Ok(())

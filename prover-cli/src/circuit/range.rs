@@ -39,9 +39,6 @@ pub fn signed_bits(cs: &mut R1cs, value: Option<Fr>, bits: u32) -> Result<Signal
         offset.lc.push((coeff, b.lc[0].1));
         coeff.double_in_place();
     }
-    if offset.value.is_some() && !cs.is_proving() {
-        offset.value = None;
-    }
     Ok(offset)
 }
 

@@ -22,14 +22,6 @@ impl Signal {
         Self { lc: vec![(Fr::ONE, index)], value }
     }
 
-    /// The single variable this signal is, if it is one.
-    pub fn as_variable(&self) -> Option<usize> {
-        match self.lc[..] {
-            [(c, v)] if c == Fr::ONE && v != ONE => Some(v),
-            _ => None,
-        }
-    }
-
     /// `self + coeff · other`.
     pub fn add_scaled(mut self, coeff: Fr, other: &Signal) -> Self {
         self.lc.extend(other.lc.iter().map(|(c, v)| (coeff * c, *v)));

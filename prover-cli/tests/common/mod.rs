@@ -70,7 +70,7 @@ fn from_linfa(records: Vec<f64>, targets: Vec<f64>) -> FloatDataset {
     FloatDataset { x, y }
 }
 
-/// sklearn's diabetes data (442 × 10).
+/// sklearn's diabetes data (linfa-datasets ships 441 × 10 of its 442 rows).
 pub fn diabetes() -> FloatDataset {
     let d = linfa_datasets::diabetes();
     from_linfa(d.records().iter().copied().collect(), d.targets().iter().copied().collect())

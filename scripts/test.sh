@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's test command (README, and what .ci/run calls): set up, build, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ZKML_SKIP_PYTHON=1 bash scripts/setup.sh
+source scripts/env.sh
+cargo build --locked --workspace --all-targets
+cargo test --locked --workspace
