@@ -77,25 +77,29 @@ pub fn parse_public_key(hex: &str) -> Result<PublicKey> {
     PublicKey::from_bytes(&hex32(hex, "public key")?).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-pub fn load_public_key(path: &Path) -> Result<PublicKey> {
-    let v: serde_json::Value = read_json(path, "public key file")?;
+/// Reads a key file, refusing one of the other kind (public for secret or back) with a message saying so.
+fn read_key_file<T: for<'de> Deserialize<'de>>(path: &Path, want: &str, other: &str, hint: &str) -> Result<T> {
+    let v: serde_json::Value = read_json(path, "key file")?;
     match v.get("kind").and_then(|k| k.as_str()) {
-        Some(PUBLIC_KEY_KIND) => {}
-        Some(SECRET_KEY_KIND) => bail!("{} is a secret key file; pass the public key file (…_public.json)", path.display()),
-        _ => bail!("{} is not a zkml public key file", path.display()),
+        Some(k) if k == want => Ok(serde_json::from_value(v).with_context(|| format!("{} is malformed", path.display()))?),
+        Some(k) if k == other => bail!("{} is the wrong kind of key file: {hint}", path.display()),
+        _ => bail!("{} is not a zkml key file", path.display()),
     }
-    let f: PublicKeyFile = serde_json::from_value(v)?;
+}
+
+pub fn load_public_key(path: &Path) -> Result<PublicKey> {
+    let f: PublicKeyFile =
+        read_key_file(path, PUBLIC_KEY_KIND, SECRET_KEY_KIND, "it is a secret key file; pass the public key file (…_public.json)")?;
     parse_public_key(&f.public_key).with_context(|| format!("in {}", path.display()))
 }
 
 pub fn load_secret_key(path: &Path) -> Result<(SecretScalar, PublicKey)> {
-    let v: serde_json::Value = read_json(path, "secret key file")?;
-    match v.get("kind").and_then(|k| k.as_str()) {
-        Some(SECRET_KEY_KIND) => {}
-        Some(PUBLIC_KEY_KIND) => bail!("{} is a public key file; decrypting needs the secret key file (…_secret.json)", path.display()),
-        _ => bail!("{} is not a zkml secret key file", path.display()),
-    }
-    let f: SecretKeyFile = serde_json::from_value(v)?;
+    let f: SecretKeyFile = read_key_file(
+        path,
+        SECRET_KEY_KIND,
+        PUBLIC_KEY_KIND,
+        "it is a public key file; decrypting needs the secret key file (…_secret.json)",
+    )?;
     let sk = secret_from_bytes(&hex32(&f.secret_key, "secret key")?).context("secret key is zero")?;
     let pk = PublicKey::from_secret(&sk);
     ensure!(to_hex(&pk.to_bytes()) == f.public_key, "{}: the public key does not match the secret key", path.display());

@@ -161,7 +161,7 @@ pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) ->
         bail!(
             "the quantized model's MSE {:.6} (SSE {}) is above the cap (SSE cap {}): no proof can exist",
             req.dataset.mse_of_sse(quant::field_to_f64(&sse)),
-            quant::field_to_f64(&sse),
+            ark_ff::PrimeField::into_bigint(sse),
             req.sse_cap
         );
     }
