@@ -21,6 +21,50 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# --- Wasm toolchain for the runtime -----------------------------------------------------------------------
+# Use rustup's wasm32v1-none + rust-src when present. Otherwise (no wasm target can be downloaded here) use
+# Debian trixie's rustc-web 1.96 with its std sources and build core/alloc with -Zbuild-std, through a
+# rustup-linked toolchain "zkml-wasm" whose cargo adds build-std for wasm targets.
+wasm_ready_rustup() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32v1-none &&
+    rustup component list --installed 2>/dev/null | grep -q '^rust-src'
+}
+TOOLCHAIN_DIR="${ZKML_WASM_TOOLCHAIN_DIR:-$HOME/.cache/zkml-wasm-toolchain}"
+if [ "${ZKML_SKIP_WASM:-0}" != 1 ] && ! wasm_ready_rustup; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if [ ! -d /usr/lib/rustlib/src/rust ] || ! /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.9[6-9]'; then
+    echo "setup: installing Debian trixie's rustc-web + rust-web-src (wasm runtime builds)"
+    APT_DIR="$HOME/.cache/zkml-apt"
+    mkdir -p "$APT_DIR/lists/partial"
+    echo "deb http://deb.debian.org/debian trixie main" > "$APT_DIR/trixie.list"
+    APT_OPTS=(-o Dir::Etc::sourcelist="$APT_DIR/trixie.list" -o Dir::Etc::sourceparts=/dev/null -o Dir::State::Lists="$APT_DIR/lists")
+    $SUDO apt-get "${APT_OPTS[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${APT_OPTS[@]}" install -y -qq rustc-web cargo-web rust-web-src
+  fi
+  command -v protoc >/dev/null || { $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq protobuf-compiler; }
+  # rustc-web has no rust-lld; rustup's (same LLVM major) links wasm.
+  LLD_DST=/usr/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld
+  if [ ! -x "$LLD_DST" ]; then
+    LLD_SRC="$(rustc +stable --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+    $SUDO mkdir -p "$(dirname "$LLD_DST")" && $SUDO ln -sf "$LLD_SRC" "$LLD_DST"
+  fi
+  # substrate-wasm-builder picks wasm32v1-none when this directory exists.
+  [ -d /usr/lib/rustlib/wasm32v1-none/lib ] || $SUDO mkdir -p /usr/lib/rustlib/wasm32v1-none/lib
+  mkdir -p "$TOOLCHAIN_DIR/bin" "$TOOLCHAIN_DIR/lib"
+  ln -sf /usr/bin/rustc "$TOOLCHAIN_DIR/bin/rustc"
+  ln -sf /usr/bin/rustdoc "$TOOLCHAIN_DIR/bin/rustdoc"
+  cat > "$TOOLCHAIN_DIR/bin/cargo" <<'WRAP'
+#!/usr/bin/env bash
+# cargo for wasm builds: builds core/alloc from source when a wasm32 target is requested.
+for a in "$@"; do
+  case "$a" in *wasm32*) export CARGO_UNSTABLE_BUILD_STD=core,alloc RUSTC_BOOTSTRAP=1 ;; esac
+done
+exec /usr/bin/cargo "$@"
+WRAP
+  chmod +x "$TOOLCHAIN_DIR/bin/cargo"
+  rustup toolchain list | grep -q '^zkml-wasm' || rustup toolchain link zkml-wasm "$TOOLCHAIN_DIR"
+fi
+
 if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
