@@ -6,3 +6,5 @@ ZKML_SKIP_PYTHON=1 bash scripts/setup.sh
 source scripts/env.sh
 cargo build --locked --workspace --all-targets
 cargo test --locked --workspace
+# The pallet's frame-benchmarking suite, run against the mock runtime (it submits a real proof).
+cargo test --locked -p pallet-zkml-bounties --features runtime-benchmarks

@@ -39,6 +39,10 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+pub mod fixture;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -352,7 +356,7 @@ pub mod pallet {
         /// Registers a Groth16 verifying key for claims of `shape`; it is then referenced by the
         /// `blake2_256` of its bytes.
         #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::register_verifying_key(key.len() as u32))]
+        #[pallet::weight(T::WeightInfo::register_verifying_key())]
         pub fn register_verifying_key(
             origin: OriginFor<T>,
             key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
@@ -427,7 +431,7 @@ pub mod pallet {
 
         /// Pays an open, unexpired bounty against a valid proof.
         #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::claim_bounty(ciphertext.len() as u32))]
+        #[pallet::weight(T::WeightInfo::claim_bounty())]
         pub fn claim_bounty(
             origin: OriginFor<T>,
             bounty: BountyId,
@@ -464,7 +468,7 @@ pub mod pallet {
 
         /// Reveals a committed claim within its window; verified and paid like [`Pallet::claim_bounty`].
         #[pallet::call_index(5)]
-        #[pallet::weight(T::WeightInfo::claim_bounty(ciphertext.len() as u32))]
+        #[pallet::weight(T::WeightInfo::claim_bounty())]
         pub fn reveal_claim(
             origin: OriginFor<T>,
             bounty: BountyId,

@@ -374,3 +374,39 @@ fn commit_reveal_pays_only_the_committed_claim_within_the_window() {
         );
     });
 }
+
+/// Writes `src/benchmark_fixture.bin`: a real claim the benchmarks can submit (there is no prover in Wasm).
+/// Regenerate with `cargo test -p pallet-zkml-bounties regenerate_benchmark_fixture -- --ignored`.
+#[test]
+#[ignore]
+fn regenerate_benchmark_fixture() {
+    use codec::Encode;
+    let f = fixture();
+    let payee = crate::fixture::FIXTURE_PAYEE;
+    let req = ClaimRequest {
+        dataset: &f.qds,
+        model: &f.qm,
+        organizer_pk: f.organizer_pk,
+        payee,
+        bounty_id: 0,
+        sse_cap: f.sse_cap,
+    };
+    let mut rng = StdRng::seed_from_u64(99);
+    let claim = prover::prepare_claim(&req, &mut rng).unwrap();
+    let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(claim.assignment) };
+    let proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
+    let fixture = crate::fixture::Fixture {
+        dataset: dataset_hash(),
+        shape: SHAPE,
+        x_frac_bits: f.qds.scales.x_frac_bits.iter().map(|v| *v as i8).collect(),
+        y_frac_bits: f.qds.scales.y_frac_bits as i8,
+        verifying_key: f.verifying_key.clone(),
+        issuer_key: f.organizer_pk.to_bytes(),
+        sse_cap: f.sse_cap,
+        proof: groth16::encode_proof(&proof),
+        ciphertext: claim.envelope.ciphertext.iter().map(fr_to_bytes).collect(),
+        competitor_key: claim.envelope.competitor_pk.to_bytes(),
+        nonce: fr_to_bytes(&claim.envelope.nonce),
+    };
+    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.bin"), fixture.encode()).unwrap();
+}

@@ -9,9 +9,9 @@ use frame_support::weights::{constants::RocksDbWeight, Weight};
 
 pub trait WeightInfo {
     fn register_dataset() -> Weight;
-    fn register_verifying_key(bytes: u32) -> Weight;
+    fn register_verifying_key() -> Weight;
     fn post_bounty() -> Weight;
-    fn claim_bounty(params: u32) -> Weight;
+    fn claim_bounty() -> Weight;
     fn commit_claim() -> Weight;
     fn cancel_bounty() -> Weight;
 }
@@ -21,19 +21,15 @@ impl WeightInfo for () {
     fn register_dataset() -> Weight {
         Weight::from_parts(50_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(2, 2))
     }
-    fn register_verifying_key(bytes: u32) -> Weight {
-        // Decoding and validating the key's points (compressed) costs a few ms.
-        Weight::from_parts(20_000_000_000, 4_000)
-            .saturating_add(Weight::from_parts(10_000 * bytes as u64, bytes as u64))
-            .saturating_add(RocksDbWeight::get().reads_writes(2, 2))
+    fn register_verifying_key() -> Weight {
+        // Decoding and validating the key's points (compressed, 512 bytes for 8 inputs) costs a few ms.
+        Weight::from_parts(20_000_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(2, 2))
     }
     fn post_bounty() -> Weight {
         Weight::from_parts(200_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
     }
-    fn claim_bounty(params: u32) -> Weight {
-        Weight::from_parts(50_000_000_000, 16_000)
-            .saturating_add(Weight::from_parts(200_000_000 * (params as u64 / 11 + 1), 32 * params as u64))
-            .saturating_add(RocksDbWeight::get().reads_writes(6, 5))
+    fn claim_bounty() -> Weight {
+        Weight::from_parts(50_000_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(6, 5))
     }
     fn commit_claim() -> Weight {
         Weight::from_parts(30_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(1, 2))
