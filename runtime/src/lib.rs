@@ -11,7 +11,16 @@ use alloc::vec::Vec;
 
 mod apis;
 pub use apis::RuntimeApi;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks {
+    frame_benchmarking::define_benchmarks!(
+        [frame_benchmarking, BaselineBench::<Runtime>]
+        [frame_system, SystemBench::<Runtime>]
+        [pallet_zkml_bounties, ZkmlBounties]
+    );
+}
 pub mod genesis_config_presets;
+pub mod weights;
 
 use frame_support::{
     derive_impl, parameter_types,
@@ -199,7 +208,7 @@ impl pallet_zkml_bounties::Config for Runtime {
     type MaxParams = ConstU32<1024>;
     /// Two minutes to reveal a committed claim.
     type ClaimWindow = ConstU32<{ 2 * MINUTES }>;
-    type WeightInfo = ();
+    type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
 }
 
 #[frame_support::runtime]

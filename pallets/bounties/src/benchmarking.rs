@@ -10,7 +10,7 @@ use codec::Decode;
 use frame_benchmarking::v2::*;
 use frame_support::{traits::fungible::Mutate, BoundedVec};
 use frame_system::RawOrigin;
-use sp_runtime::traits::Bounded;
+use sp_runtime::traits::{Bounded, Saturating};
 
 fn load_fixture() -> Fixture {
     Fixture::decode(&mut &include_bytes!("benchmark_fixture.bin")[..]).expect("fixture decodes")
@@ -23,6 +23,12 @@ where
     let who: T::AccountId = account(name, 0, 0);
     T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
     who
+}
+
+/// Enough to create the payee's account when it is paid.
+fn bounty_amount<T: Config>() -> BalanceOf<T> {
+    use frame_support::traits::fungible::Inspect;
+    T::Currency::minimum_balance().saturating_mul(1_000u32.into())
 }
 
 /// Registers the fixture's dataset and key and posts bounty 0 with it; returns the issuer.
@@ -44,7 +50,7 @@ where
     Pallet::<T>::register_verifying_key(origin().into(), f.verifying_key.clone().try_into().expect("fits"), f.shape, Default::default())
         .expect("key");
     let key_hash = sp_io::hashing::blake2_256(&f.verifying_key);
-    Pallet::<T>::post_bounty(origin().into(), f.dataset, key_hash, f.issuer_key, f.sse_cap, 1_000u32.into(), 100u32.into())
+    Pallet::<T>::post_bounty(origin().into(), f.dataset, key_hash, f.issuer_key, f.sse_cap, bounty_amount::<T>(), 100u32.into())
         .expect("bounty");
     issuer
 }
@@ -94,7 +100,7 @@ mod benchmarks {
         .unwrap();
         let key_hash = sp_io::hashing::blake2_256(&f.verifying_key);
         #[extrinsic_call]
-        _(RawOrigin::Signed(who), f.dataset, key_hash, f.issuer_key, f.sse_cap, 1_000u32.into(), 100u32.into());
+        _(RawOrigin::Signed(who), f.dataset, key_hash, f.issuer_key, f.sse_cap, bounty_amount::<T>(), 100u32.into());
         assert!(Bounties::<T>::contains_key(0));
     }
 
