@@ -100,6 +100,17 @@ pub fn decrypt(ciphertext: &[Fr], shared: &EdwardsAffine, nonce: Fr) -> Vec<Fr> 
     ciphertext.iter().enumerate().map(|(i, c)| *c - keystream(shared, nonce, i)).collect()
 }
 
+/// A uniformly random nonzero secret scalar.
+pub fn random_secret<R: ark_std::rand::Rng + ?Sized>(rng: &mut R) -> SecretScalar {
+    use ark_ff::{UniformRand, Zero};
+    loop {
+        let s = SecretScalar::rand(rng);
+        if !s.is_zero() {
+            return s;
+        }
+    }
+}
+
 /// A secret scalar from 32 bytes (reduced mod `l`); rejects zero.
 pub fn secret_from_bytes(bytes: &[u8; 32]) -> Option<SecretScalar> {
     use ark_ff::{PrimeField, Zero};

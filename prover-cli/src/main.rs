@@ -20,7 +20,7 @@ use zkml::{
     prover::{self, ClaimRequest},
     quant::{self, QuantDataset, QuantModel, Settings},
 };
-use zkml_primitives::{dataset::Shape, groth16, keys::SecretScalar};
+use zkml_primitives::{dataset::Shape, groth16};
 
 mod bench;
 
@@ -218,12 +218,7 @@ fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     match cli.command {
         Command::Keygen { out } => {
-            let sk = loop {
-                let s = <SecretScalar as ark_ff::UniformRand>::rand(&mut OsRng);
-                if s != SecretScalar::from(0u64) {
-                    break s;
-                }
-            };
+            let sk = zkml_primitives::keys::random_secret(&mut OsRng);
             let pk = zkml_primitives::keys::PublicKey::from_secret(&sk);
             let (pub_path, sec_path) = (with_ext(&out, "_public.json"), with_ext(&out, "_secret.json"));
             files::write_json(&pub_path, &PublicKeyFile::new(&pk))?;

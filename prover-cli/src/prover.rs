@@ -26,7 +26,7 @@ use rand::{CryptoRng, RngCore};
 use zkml_primitives::{
     claim::{ClaimStatement, Envelope},
     dataset::Shape,
-    keys::{encrypt, shared_point, PublicKey, SecretScalar},
+    keys::{encrypt, random_secret, shared_point, PublicKey},
 };
 
 /// Generates a proving and verifying key for `shape`.
@@ -165,12 +165,7 @@ pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) ->
             req.sse_cap
         );
     }
-    let competitor_sk = loop {
-        let s = SecretScalar::rand(rng);
-        if !s.is_zero() {
-            break s;
-        }
-    };
+    let competitor_sk = random_secret(rng);
     let nonce = Fr::rand(rng);
     let params = req.model.field_params();
     let ciphertext = encrypt(&params, &shared_point(&competitor_sk, &req.organizer_pk), nonce);
@@ -206,10 +201,7 @@ pub struct Synthesized {
 impl Synthesized {
     /// Indices of the constraints the assignment violates.
     pub fn unsatisfied(&self) -> Vec<usize> {
-        let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * self.assignment[*i]).sum::<Fr>();
-        (0..self.matrices.num_constraints)
-            .filter(|&i| eval(&self.matrices.a[i]) * eval(&self.matrices.b[i]) != eval(&self.matrices.c[i]))
-            .collect()
+        crate::circuit::r1cs::unsatisfied(&self.matrices, &self.assignment)
     }
 }
 

@@ -128,12 +128,15 @@ impl R1cs {
     }
 }
 
+/// Indices of the constraints `z = [1, inputs…, witness…]` violates (all of them are checked).
+pub fn unsatisfied(m: &ConstraintMatrices<Fr>, z: &[Fr]) -> Vec<usize> {
+    let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * z[*i]).sum::<Fr>();
+    (0..m.num_constraints).filter(|&i| eval(&m.a[i]) * eval(&m.b[i]) != eval(&m.c[i])).collect()
+}
+
 impl Built {
-    /// Indices of the constraints the assignment violates (all of them are checked).
+    /// Indices of the violated constraints (none when built without values).
     pub fn unsatisfied(&self) -> Vec<usize> {
-        let Some(z) = &self.assignment else { return Vec::new() };
-        let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * z[*i]).sum::<Fr>();
-        let m = &self.matrices;
-        (0..m.num_constraints).filter(|&i| eval(&m.a[i]) * eval(&m.b[i]) != eval(&m.c[i])).collect()
+        self.assignment.as_deref().map(|z| unsatisfied(&self.matrices, z)).unwrap_or_default()
     }
 }
