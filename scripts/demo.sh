@@ -1,73 +1,92 @@
 #!/usr/bin/env bash
-# The offline bounty story on a real dataset (sklearn's diabetes data, 442 × 10), end to end with real
-# Groth16 proofs: organizer keys, dataset hash, key generation, competitor training with scikit-learn,
-# simulation, a refused shuffled model, proof, verification, and the organizer decrypting the model.
-# (The on-chain part — node, IPFS, escrow and payout — is not built yet; see README.)
+# The whole bounty story on a real chain and real IPFS, with real Groth16 proofs, on a bundled real dataset
+# (scikit-learn's diabetes data, 442 × 10, in examples/diabetes):
+#   starts a local dev chain (zkml-node --dev) and an IPFS daemon (ipfs/daemon.mjs), then
+#   organizer: keygen, add-dataset (IPFS + chain), setup (verifying key on chain, proving key on IPFS),
+#              add-bounty (5 tokens for MSE <= 3000);
+#   competitor: list-datasets, list-bounties, download-dataset, train (scikit-learn), a shuffled model
+#              refused before any fee, claim-bounty (prove, commit, reveal, finality), the payout;
+#   organizer: retrieve-model (decrypts the model stored on chain), remove-bounty refused before expiry;
+# and stops everything it started. Set ZKML_DEMO_DIR to keep the files somewhere known.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-cargo build --locked --release -p zkml
-ZKML="$CARGO_TARGET_DIR/release/zkml"
+# The same build as the tests (scripts/test.sh), so one warm target directory serves both.
+cargo build --locked --workspace --all-targets
+BIN="$CARGO_TARGET_DIR/debug"
+ZKML="$BIN/zkml"
 PY=.venv/bin/python
 WORK="${ZKML_DEMO_DIR:-$(mktemp -d)}"
+mkdir -p "$WORK"
+RPC_PORT="${ZKML_DEMO_RPC_PORT:-9944}"
+API_PORT="${ZKML_DEMO_IPFS_PORT:-5001}"
+export ZKML_URL="ws://127.0.0.1:$RPC_PORT" ZKML_IPFS_API="http://127.0.0.1:$API_PORT"
 step() { printf '\n== %s\n' "$*"; }
 
-step "organizer: the dataset (sklearn diabetes, saved as X.npy / Y.npy)"
-mkdir -p "$WORK/dataset" "$WORK/model" "$WORK/model_shuffled" "$WORK/keys"
-"$PY" - "$WORK" <<'PYEOF'
-import sys, numpy as np
-from sklearn.datasets import load_diabetes
-X, Y = load_diabetes(return_X_y=True)
-np.save(f"{sys.argv[1]}/dataset/X.npy", X)
-np.save(f"{sys.argv[1]}/dataset/Y.npy", Y.reshape(-1, 1))
-print("X", X.shape, "Y", Y.reshape(-1, 1).shape)
-PYEOF
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+step "starting a dev chain (zkml-node --dev, RPC $ZKML_URL) and IPFS ($ZKML_IPFS_API); logs in $WORK"
+"$BIN/zkml-node" --dev --no-telemetry --no-prometheus --base-path "$WORK/chain" --rpc-port "$RPC_PORT" \
+  >"$WORK/node.log" 2>&1 &
+PIDS+=($!)
+node ipfs/daemon.mjs --repo "$WORK/ipfs" --api "127.0.0.1:$API_PORT" >"$WORK/ipfs.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 180); do
+  if "$ZKML" list-datasets >/dev/null 2>&1 && grep -q "Daemon is ready" "$WORK/ipfs.log"; then break; fi
+  for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a service died; see $WORK/*.log" >&2; exit 1; }; done
+  sleep 1
+done
+"$ZKML" list-datasets >/dev/null
+
+BOB=5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty   # competitor (//Bob), also the payee
 
 step "organizer: keygen"
 "$ZKML" keygen --out "$WORK/keys/org"
-step "organizer: dataset hash (what would be registered on chain)"
-"$ZKML" dataset-hash --dataset "$WORK/dataset"
-step "organizer: Groth16 keys for the dataset's shape"
-"$ZKML" setup --dataset "$WORK/dataset" --out "$WORK/keys/claim"
+step "organizer: add-dataset (X.npy, Y.npy to IPFS; hash, CID, shape, scales on chain)"
+ADDED=$("$ZKML" --json add-dataset --dataset examples/diabetes --suri //Alice)
+echo "$ADDED"
+HASH=$(echo "$ADDED" | sed -n 's/.*"dataset_hash": "\(0x[0-9a-f]*\)".*/\1/p')
+step "organizer: setup (Groth16 keys for 442x10x1: verifying key on chain, proving key on IPFS)"
+"$ZKML" setup --hash "$HASH" --out "$WORK/keys/claim" --suri //Alice
+step "organizer: add-bounty (5 tokens for MSE <= 3000, expires in 14400 blocks)"
+"$ZKML" add-bounty --dataset "$HASH" --amount 5 --mse 3000 --publickey "$WORK/keys/org_public.json" --suri //Alice
 
-step "competitor: train a linear regression with scikit-learn (and a shuffled copy, the prototype's example)"
-"$PY" - "$WORK" <<'PYEOF'
-import sys, numpy as np
-from sklearn.linear_model import LinearRegression
-from sklearn.metrics import mean_squared_error
-w = sys.argv[1]
-X, Y = np.load(f"{w}/dataset/X.npy"), np.load(f"{w}/dataset/Y.npy")
-lr = LinearRegression().fit(X, Y)
-print("sklearn MSE", mean_squared_error(Y, lr.predict(X)))
-np.save(f"{w}/model/W.npy", lr.coef_.reshape(-1, 1))
-np.save(f"{w}/model/b.npy", lr.intercept_.reshape(-1, 1))
-W = lr.coef_.reshape(-1, 1).copy(); np.random.default_rng(0).shuffle(W)
-np.save(f"{w}/model_shuffled/W.npy", W)
-np.save(f"{w}/model_shuffled/b.npy", lr.intercept_.reshape(-1, 1))
-PYEOF
-
-step "competitor: simulate (float vs quantized MSE)"
-"$ZKML" simulate --dataset "$WORK/dataset" --model "$WORK/model"
-PAYEE=5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty   # //Bob
-step "competitor: the shuffled model is refused before proving (cap: MSE 3000)"
-if "$ZKML" prove --dataset "$WORK/dataset" --model "$WORK/model_shuffled" --proving-key "$WORK/keys/claim.pk" \
-    --organizer-key "$WORK/keys/org_public.json" --payee "$PAYEE" --bounty-id 1 --mse-cap 3000 --out "$WORK/bad.json"; then
+step "competitor: list-datasets, list-bounties"
+"$ZKML" list-datasets
+"$ZKML" list-bounties --hash "$HASH"
+step "competitor: download-dataset (checked against the registered hash)"
+"$ZKML" download-dataset --hash "$HASH" --path "$WORK/ipfs_dataset"
+step "competitor: train a linear regression with scikit-learn (and the prototype's shuffled counter-example)"
+"$PY" examples/train.py --dataset "$WORK/ipfs_dataset" --out "$WORK/model" --shuffled "$WORK/model_shuffled"
+step "competitor: balance before"
+"$ZKML" balance "$BOB"
+step "competitor: claim-bounty with the shuffled model (refused before anything is submitted)"
+if "$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model_shuffled" --dataset "$WORK/ipfs_dataset" --suri //Bob; then
   echo "unexpected: the shuffled model was accepted" >&2; exit 1
 fi
-step "competitor: prove the trained model (cap: MSE 3000)"
-"$ZKML" prove --dataset "$WORK/dataset" --model "$WORK/model" --proving-key "$WORK/keys/claim.pk" \
-  --organizer-key "$WORK/keys/org_public.json" --payee "$PAYEE" --bounty-id 1 --mse-cap 3000 --out "$WORK/claim.json"
-step "anyone: verify the claim against the verifying key"
-"$ZKML" verify --verifying-key "$WORK/keys/claim.vk" --claim "$WORK/claim.json"
-step "organizer: decrypt the model"
-"$ZKML" decrypt --secret-key "$WORK/keys/org_secret.json" --claim "$WORK/claim.json" --out "$WORK/won_model"
+step "competitor: claim-bounty (simulate, prove, commit, reveal, wait for finality)"
+"$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model" --dataset "$WORK/ipfs_dataset" --suri //Bob
+"$ZKML" balance "$BOB"
+"$ZKML" list-bounties --hash "$HASH"
+
+step "organizer: retrieve-model (decrypt the envelope stored on chain)"
+"$ZKML" retrieve-model --bounty 0 --secret-key "$WORK/keys/org_secret.json" --out "$WORK/won_model"
 "$PY" - "$WORK" <<'PYEOF'
 import sys, numpy as np
 w = sys.argv[1]
 W, b = np.load(f"{w}/won_model/W.npy"), np.load(f"{w}/won_model/b.npy")
-W0 = np.load(f"{w}/model/W.npy")
-print("decrypted W", W.ravel().round(3), "b", b)
-print("max |W - trained W|", float(np.abs(W - W0).max()))
+W0, b0 = np.load(f"{w}/model/W.npy"), np.load(f"{w}/model/b.npy")
+print("decrypted W", W.ravel().round(3), "b", b.ravel().round(3))
+print("max |W - trained W|", float(np.abs(W - W0).max()), " |b - trained b|", float(np.abs(b.ravel() - b0.ravel()).max()))
 PYEOF
-echo; echo "demo finished; files in $WORK"
+step "organizer: a second bounty cannot be removed before it expires"
+"$ZKML" add-bounty --dataset "$HASH" --amount 1 --mse 3000 --publickey "$WORK/keys/org_public.json" --suri //Alice
+if "$ZKML" remove-bounty --bounty 1 --suri //Alice; then echo "unexpected: removed before expiry" >&2; exit 1; fi
+
+echo; echo "demo finished: bounty 0 paid to $BOB against a Groth16 proof verified by the runtime; files in $WORK"

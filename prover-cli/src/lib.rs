@@ -5,3 +5,6 @@ pub mod files;
 pub mod io;
 pub mod prover;
 pub mod quant;
+pub mod chain;
+pub mod ipfs;
+pub mod train;

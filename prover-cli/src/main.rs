@@ -1,5 +1,6 @@
-//! `zkml`: the competitor's and organizer's command line for zero-knowledge ML bounties (offline part:
-//! keys, dataset hashing, simulation, Groth16 setup, proving, verification, decryption, benchmarks).
+//! `zkml`: the competitor's and organizer's command line for zero-knowledge ML bounties. Offline: keys,
+//! dataset hashing, simulation, Groth16 setup, proving, verification, decryption, benchmarks. On a chain and
+//! IPFS (`onchain`): datasets, verifying keys, bounties, claims (commit–reveal) and model retrieval.
 use anyhow::{bail, ensure, Context, Result};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
@@ -23,6 +24,9 @@ use zkml::{
 use zkml_primitives::{dataset::Shape, groth16};
 
 mod bench;
+mod onchain;
+
+use onchain::{Endpoints, SignerArgs};
 
 #[derive(Parser)]
 #[command(name = "zkml", version, about = "Zero-knowledge ML bounties: prove a quantized model reaches a metric on a dataset without revealing it")]
@@ -52,16 +56,26 @@ enum Command {
         #[arg(long)]
         model: PathBuf,
     },
-    /// Generate a Groth16 proving key and verifying key for one shape (m rows, p features, n outputs).
+    /// Generate a Groth16 proving key and verifying key for one shape (m rows, p features, n outputs). With
+    /// --hash, for a registered dataset: the verifying key is registered on chain and the proving key
+    /// published on IPFS.
     Setup {
         /// Shape as MxPxN (e.g. 20x4x1), or take it from --dataset.
-        #[arg(long, conflicts_with = "dataset")]
+        #[arg(long, conflicts_with_all = ["dataset", "hash"])]
         shape: Option<String>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "hash")]
         dataset: Option<PathBuf>,
-        /// Writes PREFIX.pk (proving key) and PREFIX.vk (verifying key, compressed, as the chain stores it).
+        /// A registered dataset's hash: keys for its shape, registered and published.
         #[arg(long)]
-        out: PathBuf,
+        hash: Option<String>,
+        /// Writes PREFIX.pk (proving key) and PREFIX.vk (verifying key, compressed, as the chain stores it).
+        /// Default with --hash: zkml-keys/MxPxN.
+        #[arg(long, required_unless_present = "hash")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
     },
     /// Prove a claim: the model reaches the cap on the dataset, encrypted to the organizer, paid to the payee.
     Prove {
@@ -105,6 +119,119 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Organizer: upload X.npy and Y.npy to IPFS and register the dataset's hash, CID, shape and scales.
+    #[command(alias = "add_dataset")]
+    AddDataset {
+        #[command(flatten)]
+        dataset: DatasetArgs,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer: escrow a bounty for a model reaching an MSE cap on a registered dataset.
+    #[command(alias = "add_bounty")]
+    AddBounty {
+        /// The dataset hash (from add-dataset or list-datasets).
+        #[arg(long, alias = "hash")]
+        dataset: String,
+        /// Amount in tokens (e.g. 5 or 0.5).
+        #[arg(long)]
+        amount: String,
+        /// The MSE cap (float, in the dataset's units).
+        #[arg(long, alias = "mse-cap")]
+        mse: f64,
+        /// The organizer's public key file (from keygen): claims are encrypted to it.
+        #[arg(long, alias = "organizer-key")]
+        publickey: PathBuf,
+        /// Blocks until the bounty expires (6 s each); after that the issuer may remove it.
+        #[arg(long, default_value_t = 14_400)]
+        expires_in: u32,
+        /// The verifying key hash; default: the only key registered for the dataset's shape (preferring yours).
+        #[arg(long)]
+        verifying_key: Option<String>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// List the registered datasets.
+    #[command(alias = "list_datasets")]
+    ListDatasets {
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
+    /// List bounties (issuer, amount, cap, expiry, CID, state), optionally for one dataset.
+    #[command(alias = "list_bounties")]
+    ListBounties {
+        /// Only bounties on this dataset hash.
+        #[arg(long, alias = "dataset")]
+        hash: Option<String>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
+    /// Competitor: fetch a registered dataset from IPFS; refused unless it hashes to the registered hash.
+    #[command(alias = "download_dataset")]
+    DownloadDataset {
+        #[arg(long, alias = "dataset")]
+        hash: String,
+        /// Directory to write X.npy and Y.npy to.
+        #[arg(long, alias = "out")]
+        path: PathBuf,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
+    /// Competitor: simulate, prove, and claim a bounty (commit, then reveal); prints the payout.
+    #[command(alias = "claim_bounty")]
+    ClaimBounty {
+        #[arg(long, alias = "bounty-id")]
+        bounty: u64,
+        /// Account to pay: SS58 or 0x-hex (32 bytes).
+        #[arg(long, alias = "payee")]
+        payment: String,
+        /// Directory with W.npy and b.npy.
+        #[arg(long)]
+        model: PathBuf,
+        /// Directory with the bounty's dataset (from download-dataset).
+        #[arg(long)]
+        dataset: PathBuf,
+        /// A local proving key instead of the one published with the verifying key (checked against it).
+        #[arg(long)]
+        proving_key: Option<PathBuf>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer: decrypt a paid bounty's model from the chain; writes W.npy and b.npy.
+    #[command(alias = "retrieve_model")]
+    RetrieveModel {
+        #[arg(long, alias = "bounty-id")]
+        bounty: u64,
+        #[arg(long, alias = "secret")]
+        secret_key: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
+    /// Issuer: refund an expired, unclaimed bounty.
+    #[command(alias = "remove_bounty")]
+    RemoveBounty {
+        #[arg(long, alias = "bounty-id")]
+        bounty: u64,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// An account's free balance.
+    Balance {
+        /// SS58 or 0x-hex.
+        account: String,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
     /// Measure constraints, setup and proving time and peak memory per shape; writes a JSON results file.
     Bench {
         /// Shapes as MxP or MxPxN, comma-separated.
@@ -125,7 +252,7 @@ enum Command {
 }
 
 #[derive(Args)]
-struct DatasetArgs {
+pub(crate) struct DatasetArgs {
     /// Directory with X.npy and Y.npy (or .csv).
     #[arg(long)]
     dataset: PathBuf,
@@ -136,7 +263,7 @@ struct DatasetArgs {
 }
 
 impl DatasetArgs {
-    fn load(&self) -> Result<(quant::FloatDataset, QuantDataset, Settings)> {
+    pub(crate) fn load(&self) -> Result<(quant::FloatDataset, QuantDataset, Settings)> {
         let settings = match &self.settings {
             Some(p) => Settings::load(p)?,
             None => Settings::default(),
@@ -156,7 +283,7 @@ impl DatasetArgs {
 }
 
 /// A spinner with elapsed time for steps that can take more than a second (hidden with --json or no TTY).
-fn spinner(json: bool, msg: &str) -> ProgressBar {
+pub(crate) fn spinner(json: bool, msg: &str) -> ProgressBar {
     let pb = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
     pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").expect("static template"));
     pb.set_message(msg.to_string());
@@ -179,7 +306,7 @@ fn parse_shape(s: &str) -> Result<Shape> {
     Ok(shape)
 }
 
-fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+pub(crate) fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     let mut s = prefix.as_os_str().to_owned();
     s.push(ext);
     PathBuf::from(s)
@@ -198,12 +325,17 @@ pub(crate) fn read_proving_key(path: &Path) -> Result<ProvingKey<Bn254>> {
         .with_context(|| format!("{} is not a zkml proving key", path.display()))
 }
 
-fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
+pub(crate) fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
     if json {
         println!("{}", serde_json::to_string_pretty(&value).expect("serializable"));
     } else {
         println!("{}", text());
     }
+}
+
+/// Runs one async (chain / IPFS) command to completion.
+fn block_on<F: std::future::Future<Output = Result<()>>>(f: F) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?.block_on(f)
 }
 
 fn main() {
@@ -265,7 +397,11 @@ fn run(cli: Cli) -> Result<()> {
                 s
             });
         }
-        Command::Setup { shape, dataset, out } => {
+        Command::Setup { hash: Some(hash), out, endpoints, signer, .. } => {
+            block_on(onchain::setup_registered(&hash, out, &endpoints, &signer, json))?;
+        }
+        Command::Setup { shape, dataset, out, .. } => {
+            let out = out.context("give --out PREFIX")?;
             let shape = match (shape, dataset) {
                 (Some(s), _) => parse_shape(&s)?,
                 (None, Some(d)) => io::load_dataset(&d)?.shape(),
@@ -344,6 +480,29 @@ fn run(cli: Cli) -> Result<()> {
                 format!("wrote {}/W.npy ({}x{}) and {}/b.npy", out.display(), shape.p, shape.n, out.display())
             });
         }
+        Command::AddDataset { dataset, endpoints, signer } => {
+            block_on(onchain::add_dataset(&dataset, &endpoints, &signer, json))?;
+        }
+        Command::AddBounty { dataset, amount, mse, publickey, expires_in, verifying_key, endpoints, signer } => {
+            let args = onchain::BountyArgs { dataset, amount, mse, publickey, expires_in, verifying_key };
+            block_on(onchain::add_bounty(args, &endpoints, &signer, json))?;
+        }
+        Command::ListDatasets { endpoints } => block_on(onchain::list_datasets(&endpoints, json))?,
+        Command::ListBounties { hash, endpoints } => block_on(onchain::list_bounties(hash.as_deref(), &endpoints, json))?,
+        Command::DownloadDataset { hash, path, endpoints } => {
+            block_on(onchain::download_dataset(&hash, &path, &endpoints, json))?;
+        }
+        Command::ClaimBounty { bounty, payment, model, dataset, proving_key, endpoints, signer } => {
+            let args = onchain::ClaimArgs { bounty, payment, model, dataset, proving_key };
+            block_on(onchain::claim_bounty(args, &endpoints, &signer, json))?;
+        }
+        Command::RetrieveModel { bounty, secret_key, out, endpoints } => {
+            block_on(onchain::retrieve_model(bounty, &secret_key, &out, &endpoints, json))?;
+        }
+        Command::RemoveBounty { bounty, endpoints, signer } => {
+            block_on(onchain::remove_bounty(bounty, &endpoints, &signer, json))?;
+        }
+        Command::Balance { account, endpoints } => block_on(onchain::balance(&account, &endpoints, json))?,
         Command::Bench { shapes, out } => {
             let shapes = shapes.split(',').map(parse_shape).collect::<Result<Vec<_>>>()?;
             let results = bench::run(&shapes, json)?;

@@ -206,22 +206,33 @@ impl QuantDataset {
             .expect("a QuantDataset is range-checked and shaped at construction")
     }
 
-    /// Converts a float MSE cap to the SSE cap the circuit compares against: `⌊mse · m·n · 2^(2F)⌋`.
+    /// Converts a float MSE cap to the SSE cap the circuit compares against (see [`sse_cap`]).
     pub fn sse_cap(&self, mse_cap: f64) -> Result<u128> {
-        ensure!(mse_cap.is_finite() && mse_cap >= 0.0, "the MSE cap must be a finite non-negative number");
-        let cap = (mse_cap * self.residual_count() as f64 * 2f64.powi(2 * self.scales.residual_frac_bits())).floor();
-        ensure!(cap < 2f64.powi(128), "MSE cap {mse_cap} is too large for this dataset's scales (exceeds 2^128)");
-        Ok(cap as u128)
+        sse_cap(&self.shape, &self.scales, mse_cap)
     }
 
-    /// The float MSE an SSE in quantized units stands for.
+    /// The float MSE an SSE in quantized units stands for (see [`mse_of_sse`]).
     pub fn mse_of_sse(&self, sse: f64) -> f64 {
-        sse / self.residual_count() as f64 / 2f64.powi(2 * self.scales.residual_frac_bits())
+        mse_of_sse(&self.shape, &self.scales, sse)
     }
+}
 
-    fn residual_count(&self) -> u64 {
-        self.shape.m as u64 * self.shape.n as u64
-    }
+/// Converts a float MSE cap to the SSE cap the circuit compares against: `⌊mse · m·n · 2^(2F)⌋`, `F` the
+/// residual scale. Needs only the shape and scales, so a bounty's cap can be set from the on-chain record.
+pub fn sse_cap(shape: &Shape, scales: &Scales, mse_cap: f64) -> Result<u128> {
+    ensure!(mse_cap.is_finite() && mse_cap >= 0.0, "the MSE cap must be a finite non-negative number");
+    let cap = (mse_cap * residual_count(shape) * 2f64.powi(2 * scales.residual_frac_bits())).floor();
+    ensure!(cap < 2f64.powi(128), "MSE cap {mse_cap} is too large for this dataset's scales (exceeds 2^128)");
+    Ok(cap as u128)
+}
+
+/// The float MSE an SSE in quantized units stands for.
+pub fn mse_of_sse(shape: &Shape, scales: &Scales, sse: f64) -> f64 {
+    sse / residual_count(shape) / 2f64.powi(2 * scales.residual_frac_bits())
+}
+
+fn residual_count(shape: &Shape) -> f64 {
+    shape.m as f64 * shape.n as f64
 }
 
 /// A quantized model: `w_q` row-major `p × n`, then `b_q`.

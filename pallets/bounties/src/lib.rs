@@ -315,9 +315,9 @@ pub mod pallet {
         }
     }
 
-    /// The commitment `commit_claim` takes.
+    /// The commitment `commit_claim` takes ([`zkml_primitives::commit`], shared with the CLI).
     pub fn claim_commitment<A: Encode>(bounty: BountyId, proof: &[u8], payee: &A, salt: &[u8; 32]) -> [u8; 32] {
-        sp_io::hashing::blake2_256(&(b"zkml/commit/v1", bounty, proof, payee, salt).encode())
+        zkml_primitives::commit::claim_commitment(bounty, proof, &payee.encode(), salt)
     }
 
     #[pallet::call]

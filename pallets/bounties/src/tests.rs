@@ -410,3 +410,15 @@ fn regenerate_benchmark_fixture() {
     };
     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.bin"), fixture.encode()).unwrap();
 }
+
+#[test]
+fn commitment_preimage_is_the_scale_encoding_of_its_tuple() {
+    use codec::Encode;
+    let (proof, salt) = ([5u8; 128], [9u8; 32]);
+    let payee = [3u8; 32];
+    let scale = (b"zkml/commit/v1", 7u64, &proof[..], payee, salt).encode();
+    assert_eq!(zkml_primitives::commit::commitment_preimage(7, &proof, &payee.encode(), &salt), scale);
+    assert_eq!(claim_commitment(7, &proof, &payee, &salt), sp_io::hashing::blake2_256(&scale));
+    let short = (b"zkml/commit/v1", 7u64, &proof[..10], BOB, salt).encode();
+    assert_eq!(claim_commitment(7, &proof[..10], &BOB, &salt), sp_io::hashing::blake2_256(&short));
+}

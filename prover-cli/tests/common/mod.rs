@@ -16,45 +16,7 @@ pub fn synthetic(m: usize, p: usize, n: usize, seed: u64) -> (FloatDataset, Floa
     (FloatDataset { x, y }, FloatModel { w, b })
 }
 
-/// Ordinary least squares with intercept, by the normal equations (Cholesky), as sklearn's LinearRegression
-/// would fit it.
-pub fn least_squares(ds: &FloatDataset) -> FloatModel {
-    let (m, p) = ds.x.dim();
-    let n = ds.y.ncols();
-    // Centre to fit the intercept separately (better conditioned).
-    let xm = ds.x.mean_axis(ndarray::Axis(0)).unwrap();
-    let ym = ds.y.mean_axis(ndarray::Axis(0)).unwrap();
-    let xc = &ds.x - &xm;
-    let yc = &ds.y - &ym;
-    let mut g = xc.t().dot(&xc);
-    let mut rhs = xc.t().dot(&yc);
-    // Cholesky: g = L Lᵀ.
-    for j in 0..p {
-        for k in 0..j {
-            let ljk = g[[j, k]];
-            for i in j..p {
-                g[[i, j]] -= g[[i, k]] * ljk;
-            }
-        }
-        let d = g[[j, j]].sqrt();
-        for i in j..p {
-            g[[i, j]] /= d;
-        }
-    }
-    for c in 0..n {
-        for i in 0..p {
-            let s: f64 = (0..i).map(|k| g[[i, k]] * rhs[[k, c]]).sum();
-            rhs[[i, c]] = (rhs[[i, c]] - s) / g[[i, i]];
-        }
-        for i in (0..p).rev() {
-            let s: f64 = (i + 1..p).map(|k| g[[k, i]] * rhs[[k, c]]).sum();
-            rhs[[i, c]] = (rhs[[i, c]] - s) / g[[i, i]];
-        }
-    }
-    let b = &ym - &xm.dot(&rhs);
-    let _ = m;
-    FloatModel { w: rhs, b }
-}
+pub use zkml::train::least_squares;
 
 pub fn organizer(seed: u64) -> (SecretScalar, PublicKey) {
     let sk = SecretScalar::from(seed * 7919 + 17);

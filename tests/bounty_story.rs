@@ -1,0 +1,196 @@
+//! The whole bounty story against the real node (`zkml-node --dev`) and the real IPFS daemon (`ipfs/`), driven
+//! through the `zkml` binary as a user would: organizer registers the bundled diabetes dataset, sets up keys,
+//! posts a bounty; competitor downloads, trains, claims (commit–reveal with a real proof); organizer decrypts.
+//! Plus the refusals: a shuffled model (before any fee), a tampered download, a second claim on a paid
+//! bounty, removing before expiry.
+use std::process::Command;
+use subxt_signer::sr25519::dev;
+use zkml::{
+    chain::{self, runtime, AccountId32, Chain},
+    files, io,
+    ipfs::Ipfs,
+    quant::{self, QuantDataset, QuantModel, Settings},
+    train::least_squares,
+};
+use zkml_e2e::{repo_root, Network};
+use zkml_primitives::encoding::fr_to_bytes;
+
+const AMOUNT: &str = "5";
+const AMOUNT_PLANCKS: u128 = 5 * chain::UNIT;
+/// sklearn's training MSE on the full diabetes data is 2859.7; the shuffled model's is 5870.5.
+const MSE_CAP: &str = "3000";
+
+fn hex_account(a: &AccountId32) -> String {
+    files::to_hex(&a.0)
+}
+
+fn str_of(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
+}
+
+fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &AccountId32) -> u128 {
+    rt.block_on(async { Chain::connect(url).await?.free_balance(who).await }).expect("balance")
+}
+
+#[test]
+fn bounty_story_on_a_real_node_and_ipfs() {
+    let net = Network::start().expect("start node and IPFS");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dataset_dir = repo_root().join("examples/diabetes");
+    let dataset_dir = dataset_dir.to_str().unwrap();
+    let (keys, dl, model, shuffled, won) =
+        (net.path("keys/org"), net.path("ipfs_dataset"), net.path("model"), net.path("model_shuffled"), net.path("won"));
+    let competitor = AccountId32(dev::bob().public_key().0);
+    let payee = AccountId32(dev::dave().public_key().0);
+
+    // Organizer: keys, dataset on IPFS + chain, Groth16 keys (VK on chain, PK on IPFS), bounty.
+    net.zkml_json(&["keygen", "--out", &keys]);
+    let added = net.zkml_json(&["add-dataset", "--dataset", dataset_dir, "--suri", "//Alice"]);
+    let hash = str_of(&added, "dataset_hash");
+    assert!(str_of(&added, "cid").starts_with("Qm"), "kubo-style CIDv0: {added}");
+    let again = net.zkml_fails(&["add-dataset", "--dataset", dataset_dir, "--suri", "//Alice"]);
+    assert!(again.contains("already registered"), "{again}");
+    let setup = net.zkml_json(&["setup", "--hash", &hash, "--out", &net.path("keys/claim"), "--suri", "//Alice"]);
+    assert!(str_of(&setup, "proving_key_cid").starts_with("Qm"));
+    let public = format!("{keys}_public.json");
+    let posted = net.zkml_json(&[
+        "add-bounty", "--dataset", &hash, "--amount", AMOUNT, "--mse", MSE_CAP, "--publickey", &public,
+        "--expires-in", "1000", "--suri", "//Alice",
+    ]);
+    let bounty = posted["bounty"].as_u64().unwrap().to_string();
+
+    // Competitor: find the bounty, download the dataset, train.
+    let listed = net.zkml_json(&["list-bounties", "--hash", &hash]);
+    let row = listed.as_array().unwrap().iter().find(|b| b["bounty"].to_string() == bounty).expect("bounty listed");
+    assert_eq!(row["state"], "open");
+    assert_eq!(row["amount"], AMOUNT_PLANCKS.to_string());
+    assert_eq!(row["cid"], added["cid"]);
+    let datasets = net.zkml_json(&["list-datasets"]);
+    assert!(datasets.as_array().unwrap().iter().any(|d| d["dataset_hash"] == hash.as_str()));
+    net.zkml_json(&["download-dataset", "--hash", &hash, "--path", &dl]);
+    let ds = io::load_dataset(std::path::Path::new(&dl)).unwrap();
+    assert_eq!(ds.x, io::load_dataset(std::path::Path::new(dataset_dir)).unwrap().x);
+    let trained = least_squares(&ds);
+    io::save_model(std::path::Path::new(&model), &trained).unwrap();
+    let mut worse = trained.clone();
+    worse.w.invert_axis(ndarray::Axis(0)); // the prototype's "shuffled" weights
+    io::save_model(std::path::Path::new(&shuffled), &worse).unwrap();
+
+    // The shuffled model is refused before anything is submitted: no fee.
+    let bob_before = balance(&rt, &net.url, &competitor);
+    let refused = net.zkml_fails(&[
+        "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&payee), "--model", &shuffled, "--dataset", &dl,
+        "--suri", "//Bob",
+    ]);
+    assert!(refused.contains("refusing to claim") && refused.contains("quantized MSE"), "{refused}");
+    assert_eq!(balance(&rt, &net.url, &competitor), bob_before, "a refused claim must cost nothing");
+
+    // The trained model is proved, committed, revealed and paid to the payee.
+    let payee_before = balance(&rt, &net.url, &payee);
+    let claimed = net.zkml_json(&[
+        "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&payee), "--model", &model, "--dataset", &dl,
+        "--suri", "//Bob",
+    ]);
+    assert_eq!(claimed["amount"], AMOUNT_PLANCKS.to_string());
+    let fees: u128 = str_of(&claimed, "fees").parse().unwrap();
+    assert!(fees > 0);
+    assert_eq!(balance(&rt, &net.url, &payee), payee_before + AMOUNT_PLANCKS, "the payee gets exactly the bounty");
+    assert_eq!(balance(&rt, &net.url, &competitor), bob_before - fees, "the competitor pays exactly the fees");
+    let listed = net.zkml_json(&["list-bounties", "--hash", &hash]);
+    let row = listed.as_array().unwrap().iter().find(|b| b["bounty"].to_string() == bounty).unwrap();
+    assert_eq!(row["state"], format!("paid to {payee}"));
+
+    // Organizer: the model decrypted from the envelope stored on chain is the competitor's quantized model.
+    let secret = format!("{keys}_secret.json");
+    let retrieved = net.zkml_json(&["retrieve-model", "--bounty", &bounty, "--secret-key", &secret, "--out", &won]);
+    let info = rt.block_on(async { Chain::connect(&net.url).await?.dataset(files::parse_fr(&hash, "h").map(|f| fr_to_bytes(&f))?).await }).unwrap().unwrap();
+    let qds = QuantDataset::new(&ds, info.scales()).unwrap();
+    let quantized = QuantModel::new(&trained, &qds.shape, &qds.scales).unwrap();
+    assert_eq!(retrieved["w_q"], serde_json::json!(quantized.w_q));
+    assert_eq!(retrieved["b_q"], serde_json::json!(quantized.b_q));
+    let decrypted = io::load_model(std::path::Path::new(&won)).unwrap();
+    assert_eq!(decrypted, quantized.dequantize(&qds.shape, &qds.scales));
+    let (_, report) = quant::simulate(&ds, &decrypted, &qds).unwrap();
+    assert!(report.quantized_mse <= 3000.0);
+
+    // A second claim on the paid bounty is refused.
+    let second = net.zkml_fails(&[
+        "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&competitor), "--model", &model, "--dataset", &dl,
+        "--suri", "//Bob",
+    ]);
+    assert!(second.contains("is not open"), "{second}");
+
+    // Removing an unexpired bounty is refused; an expired one is refunded.
+    let open = net.zkml_json(&[
+        "add-bounty", "--dataset", &hash, "--amount", "1", "--mse", MSE_CAP, "--publickey", &public, "--expires-in", "1000",
+        "--suri", "//Alice",
+    ]);
+    let open_id = open["bounty"].as_u64().unwrap().to_string();
+    let early = net.zkml_fails(&["remove-bounty", "--bounty", &open_id, "--suri", "//Alice"]);
+    assert!(early.contains("before it expires"), "{early}");
+    let not_issuer = net.zkml_fails(&["remove-bounty", "--bounty", &open_id, "--suri", "//Bob"]);
+    assert!(not_issuer.contains("was posted by"), "{not_issuer}");
+    let short = net.zkml_json(&[
+        "add-bounty", "--dataset", &hash, "--amount", "1", "--mse", MSE_CAP, "--publickey", &public, "--expires-in", "1",
+        "--suri", "//Alice",
+    ]);
+    let short_id = short["bounty"].as_u64().unwrap();
+    let expires_at = short["expires_at"].as_u64().unwrap();
+    rt.block_on(async {
+        let chain = Chain::connect(&net.url).await.unwrap();
+        while chain.finalized_number().await.unwrap() <= expires_at {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
+    let removed = net.zkml_json(&["remove-bounty", "--bounty", &short_id.to_string(), "--suri", "//Alice"]);
+    assert_eq!(removed["refunded"], chain::UNIT.to_string());
+}
+
+/// A dataset registered with a CID whose content does not hash to the registered hash (a tampered or wrong
+/// upload) is refused by `download-dataset`, and nothing is written.
+#[test]
+fn tampered_download_is_refused() {
+    let net = Network::start().expect("start node and IPFS");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut ds = io::load_dataset(&repo_root().join("examples/diabetes")).unwrap();
+    ds.x = ds.x.slice(ndarray::s![..40, ..]).to_owned();
+    ds.y = ds.y.slice(ndarray::s![..40, ..]).to_owned();
+    let scales = quant::calibrate(&ds, &Settings::default()).unwrap();
+    let qds = QuantDataset::new(&ds, scales.clone()).unwrap();
+    let hash = fr_to_bytes(&qds.hash());
+    let mut tampered = ds.clone();
+    tampered.y[[3, 0]] += 1.0;
+    let staging = tempfile::tempdir().unwrap();
+    io::save_dataset(staging.path(), &tampered).unwrap();
+    rt.block_on(async {
+        let ipfs = Ipfs::new(&net.ipfs_api);
+        let x = ipfs.add("X.npy", std::fs::read(staging.path().join("X.npy"))?).await?;
+        let y = ipfs.add("Y.npy", std::fs::read(staging.path().join("Y.npy"))?).await?;
+        let manifest = serde_json::json!({"kind": "zkml-dataset/v1", "dataset_hash": files::to_hex(&hash),
+                                          "m": 40, "p": 10, "n": 1, "x": x, "y": y});
+        let cid = ipfs.add("dataset.json", serde_json::to_vec(&manifest)?).await?;
+        let call = runtime::transactions().zkml_bounties().register_dataset(
+            hash,
+            runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(cid.into_bytes()),
+            qds.shape.into(),
+            runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(
+                scales.x_frac_bits.iter().map(|f| *f as i8).collect(),
+            ),
+            scales.y_frac_bits as i8,
+        );
+        Chain::connect(&net.url).await?.submit(&call, &dev::alice()).await?;
+        anyhow::Ok(())
+    })
+    .expect("register the mismatched dataset");
+    let out = net.path("download");
+    let refused = net.zkml_fails(&["download-dataset", "--hash", &files::to_hex(&hash), "--path", &out]);
+    assert!(refused.contains("refusing the download") && refused.contains("not to the registered"), "{refused}");
+    assert!(!std::path::Path::new(&out).exists(), "nothing may be written for a refused download");
+
+    // Unreachable endpoints give a clear error.
+    let out = Command::new(zkml_e2e::bin("zkml"))
+        .args(["list-datasets", "--url", &format!("ws://127.0.0.1:{}", zkml_e2e::free_port())])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect to the zkml node"));
+}

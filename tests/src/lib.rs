@@ -1,0 +1,164 @@
+//! Harness for end-to-end tests: starts the real `zkml-node --dev` and the project's IPFS daemon on free
+//! loopback ports, runs the real `zkml` binary against them, and stops everything when dropped (also when a
+//! test panics), so nothing is left running.
+use anyhow::{bail, Context, Result};
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// The workspace root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Where cargo put the workspace's binaries: the test executable is `<target>/<profile>/deps/<test>-<hash>`.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+    let path = profile_dir.join(name);
+    assert!(path.exists(), "{} is missing: build the workspace first (cargo build --workspace)", path.display());
+    path
+}
+
+/// A child process killed (and reaped) on drop.
+pub struct Process {
+    child: Child,
+    name: &'static str,
+}
+
+impl Process {
+    pub fn spawn(name: &'static str, cmd: &mut Command, log: &Path) -> Result<Self> {
+        let out = std::fs::File::create(log)?;
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .spawn()
+            .with_context(|| format!("cannot start {name}"))?;
+        Ok(Self { child, name })
+    }
+
+    fn check_alive(&mut self, log: &Path) -> Result<()> {
+        if let Some(status) = self.child.try_wait()? {
+            let tail = std::fs::read_to_string(log).unwrap_or_default();
+            let tail: String = tail.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+            bail!("{} exited early ({status}):\n{tail}", self.name);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A dev chain and an IPFS daemon, and a `zkml` pointed at both.
+pub struct Network {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    pub ipfs_api: String,
+    // Dropped in declaration order: the node first, then IPFS.
+    _node: Process,
+    _ipfs: Process,
+}
+
+impl Network {
+    pub fn start() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let (rpc, p2p, api) = (free_port(), free_port(), free_port());
+        let node_log = dir.path().join("node.log");
+        let mut node = Process::spawn(
+            "zkml-node",
+            Command::new(bin("zkml-node")).args([
+                "--dev",
+                "--no-telemetry",
+                "--no-prometheus",
+                "--base-path",
+                dir.path().join("chain").to_str().expect("utf-8 path"),
+                "--rpc-port",
+                &rpc.to_string(),
+                "--port",
+                &p2p.to_string(),
+            ]),
+            &node_log,
+        )?;
+        let ipfs_log = dir.path().join("ipfs.log");
+        let mut ipfs = Process::spawn(
+            "ipfs daemon",
+            Command::new("node").arg(repo_root().join("ipfs/daemon.mjs")).args([
+                "--repo",
+                dir.path().join("ipfs").to_str().expect("utf-8 path"),
+                "--api",
+                &format!("127.0.0.1:{api}"),
+            ]),
+            &ipfs_log,
+        )?;
+        let url = format!("ws://127.0.0.1:{rpc}");
+        let ipfs_api = format!("http://127.0.0.1:{api}");
+        let rt = tokio::runtime::Runtime::new()?;
+        let deadline = Instant::now() + Duration::from_secs(300);
+        // The node is ready once it has finalized a block; IPFS once it answers.
+        loop {
+            node.check_alive(&node_log)?;
+            ipfs.check_alive(&ipfs_log)?;
+            let ready = rt.block_on(async {
+                let chain = zkml::chain::Chain::connect(&url).await.ok()?;
+                let finalized = chain.finalized_number().await.ok()?;
+                let version = zkml::ipfs::Ipfs::new(&ipfs_api).version().await.ok()?;
+                (finalized >= 1).then_some(version)
+            });
+            if ready.is_some() {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("node or IPFS not ready after 300 s (logs in {})", dir.path().display());
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        Ok(Self { dir, url, ipfs_api, _node: node, _ipfs: ipfs })
+    }
+
+    /// Runs `zkml ARGS --url … --ipfs-api …` (endpoint flags only for commands that take them).
+    pub fn zkml(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(bin("zkml"));
+        cmd.args(args).env("ZKML_URL", &self.url).env("ZKML_IPFS_API", &self.ipfs_api).env_remove("ZKML_SURI");
+        cmd.output().expect("run zkml")
+    }
+
+    /// Runs `zkml --json ARGS`, requires success, and parses its output.
+    pub fn zkml_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.zkml(&all);
+        assert!(
+            out.status.success(),
+            "zkml {} failed:\n{}\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("zkml {} printed no JSON ({e}): {}", args.join(" "), String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Runs `zkml ARGS`, requires failure, and returns its error output.
+    pub fn zkml_fails(&self, args: &[&str]) -> String {
+        let out = self.zkml(args);
+        assert!(!out.status.success(), "zkml {} unexpectedly succeeded:\n{}", args.join(" "), String::from_utf8_lossy(&out.stdout));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    pub fn path(&self, rel: &str) -> String {
+        self.dir.path().join(rel).to_str().expect("utf-8 path").to_string()
+    }
+}
