@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 ZKML_SKIP_PYTHON=1 bash scripts/setup.sh
 source scripts/env.sh
 cargo build --locked --workspace --all-targets
+# The next runtime version, for tests/runtime_upgrade.rs.
+bash scripts/build-upgrade-runtime.sh
 # The IPFS daemon's own tests (CIDs against kubo's vectors, persistence, errors).
 node --test ipfs/test.mjs
 # Everything, including tests/ (the bounty story against the real node and IPFS daemon).

@@ -135,6 +135,11 @@ impl Chain {
         self.api.at_current_block().await.with_context(|| format!("cannot read the finalized block from {}", self.url))
     }
 
+    /// The runtime's `spec_version` at the finalized block.
+    pub async fn spec_version(&self) -> Result<u32> {
+        Ok(self.at().await?.spec_version())
+    }
+
     /// The number of the latest finalized block.
     pub async fn finalized_number(&self) -> Result<u64> {
         Ok(self.at().await?.block_number())

@@ -225,6 +225,17 @@ enum Command {
         #[command(flatten)]
         signer: SignerArgs,
     },
+    /// Sudo: upgrade the runtime to a new Wasm (System.set_code through Sudo); state is kept.
+    #[command(alias = "runtime_upgrade")]
+    RuntimeUpgrade {
+        /// The new runtime (e.g. zkml_runtime.compact.compressed.wasm) with a higher spec_version.
+        #[arg(long)]
+        wasm: PathBuf,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
     /// An account's free balance.
     Balance {
         /// SS58 or 0x-hex.
@@ -501,6 +512,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::RemoveBounty { bounty, endpoints, signer } => {
             block_on(onchain::remove_bounty(bounty, &endpoints, &signer, json))?;
+        }
+        Command::RuntimeUpgrade { wasm, endpoints, signer } => {
+            block_on(onchain::runtime_upgrade(&wasm, &endpoints, &signer, json))?;
         }
         Command::Balance { account, endpoints } => block_on(onchain::balance(&account, &endpoints, json))?,
         Command::Bench { shapes, out } => {

@@ -567,3 +567,30 @@ pub async fn balance(account: &str, net: &Endpoints, json: bool) -> Result<()> {
     });
     Ok(())
 }
+
+/// Sudo: upgrades the runtime to a new Wasm blob (`Sudo.sudo(System.set_code(code))`), waits for finality and
+/// reports the spec version before and after. State is kept as it is.
+pub async fn runtime_upgrade(wasm: &Path, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+    use runtime::runtime_types::{frame_system::pallet::Call as SystemCall, zkml_runtime::RuntimeCall};
+    let keypair = signer.keypair()?;
+    let code = std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+    let chain = Chain::connect(&net.url).await?;
+    let before = chain.spec_version().await?;
+    let call = runtime::transactions().sudo().sudo(RuntimeCall::System(SystemCall::set_code { code }));
+    let pb = spinner(json, "upgrading the runtime (waiting for finality)");
+    let included = chain.submit(&call, &keypair).await?;
+    pb.finish_and_clear();
+    let sudid = included
+        .events
+        .find_first::<runtime::sudo::events::Sudid>()
+        .ok_or_else(|| anyhow!("no Sudid event: is the signer the sudo key?"))??;
+    if let Err(e) = sudid.sudo_result {
+        bail!("the chain refused the new runtime: {e:?}");
+    }
+    // A fresh connection reads the new runtime's version and metadata.
+    let after = Chain::connect(&net.url).await?.spec_version().await?;
+    print(json, json!({"spec_version_before": before, "spec_version_after": after, "fee": included.fee.to_string()}), || {
+        format!("runtime upgraded: spec_version {before} -> {after}")
+    });
+    Ok(())
+}

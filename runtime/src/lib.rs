@@ -78,12 +78,29 @@ impl_opaque_keys! {
     }
 }
 
+/// Raise `spec_version` for every runtime upgrade (a lower or equal version is refused by `set_code`).
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("zkml-chain"),
     impl_name: alloc::borrow::Cow::Borrowed("zkml-chain"),
     authoring_version: 1,
     spec_version: 100,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
+};
+
+/// The same runtime one version later: the Wasm `tests/runtime_upgrade.rs` upgrades a running chain to
+/// (built by `scripts/build-upgrade-runtime.sh`). `runtime_version` embeds literals, hence a second item.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+    spec_name: alloc::borrow::Cow::Borrowed("zkml-chain"),
+    impl_name: alloc::borrow::Cow::Borrowed("zkml-chain"),
+    authoring_version: 1,
+    spec_version: 101,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,

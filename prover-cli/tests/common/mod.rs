@@ -16,6 +16,7 @@ pub fn synthetic(m: usize, p: usize, n: usize, seed: u64) -> (FloatDataset, Floa
     (FloatDataset { x, y }, FloatModel { w, b })
 }
 
+#[allow(unused_imports)]
 pub use zkml::train::least_squares;
 
 pub fn organizer(seed: u64) -> (SecretScalar, PublicKey) {
