@@ -235,3 +235,28 @@ impl Chain {
         Ok(Included { events, block_hash, fee })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_amounts_round_trip_through_plancks() {
+        assert_eq!(parse_tokens("5").unwrap(), 5 * UNIT);
+        assert_eq!(parse_tokens("0.25").unwrap(), UNIT / 4);
+        assert_eq!(parse_tokens(".5").unwrap(), UNIT / 2);
+        assert_eq!(parse_tokens("1.000000000001").unwrap(), UNIT + 1);
+        assert_eq!(tokens(5 * UNIT + 22_019_048_873), "5.022019048873");
+        for bad in ["", ".", "1.0000000000001", "-1", "1e3", "abc", "340282366920938463463374607431768211455"] {
+            assert!(parse_tokens(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn secret_uris_are_parsed_and_never_echoed() {
+        assert_eq!(account_of(&signer_from_uri("//Alice").unwrap()).to_string(), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+        let err = signer(Some("not a secret uri at all"), None).unwrap_err().to_string();
+        assert!(!err.contains("not a secret"), "{err}");
+        assert!(signer(None, None).is_err());
+    }
+}
