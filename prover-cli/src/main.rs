@@ -323,6 +323,23 @@ pub(crate) fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Writes PREFIX.pk (proving key) and PREFIX.vk (the verifying key's canonical bytes, as the chain stores
+/// them); returns both paths and the verifying key's bytes.
+pub(crate) fn write_keys(
+    prefix: &Path,
+    pk: &ProvingKey<Bn254>,
+    vk: &ark_groth16::VerifyingKey<Bn254>,
+) -> Result<(PathBuf, PathBuf, Vec<u8>)> {
+    let (pk_path, vk_path) = (with_ext(prefix, ".pk"), with_ext(prefix, ".vk"));
+    if let Some(dir) = pk_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    write_proving_key(&pk_path, pk)?;
+    let vk_bytes = groth16::encode_verifying_key(vk);
+    std::fs::write(&vk_path, &vk_bytes).with_context(|| format!("cannot write {}", vk_path.display()))?;
+    Ok((pk_path, vk_path, vk_bytes))
+}
+
 pub(crate) fn write_proving_key(path: &Path, pk: &ProvingKey<Bn254>) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     pk.serialize_uncompressed(BufWriter::new(f)).context("writing proving key")
@@ -421,12 +438,7 @@ fn run(cli: Cli) -> Result<()> {
             let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
             let (pk, vk) = prover::setup(shape, &mut OsRng)?;
             pb.set_message("writing keys");
-            let (pk_path, vk_path) = (with_ext(&out, ".pk"), with_ext(&out, ".vk"));
-            if let Some(dir) = pk_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            write_proving_key(&pk_path, &pk)?;
-            std::fs::write(&vk_path, groth16::encode_verifying_key(&vk))?;
+            let (pk_path, vk_path, _) = write_keys(&out, &pk, &vk)?;
             pb.finish_and_clear();
             print(json, json!({"proving_key": pk_path, "verifying_key": vk_path, "m": shape.m, "p": shape.p, "n": shape.n}), || {
                 format!("wrote {} and {}\nanyone who knew this setup's randomness could forge claims against bounties using this key", pk_path.display(), vk_path.display())

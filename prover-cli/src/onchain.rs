@@ -3,7 +3,7 @@
 //! claim-bounty). Everything is checked locally before a fee is spent: a model above the cap, a dataset that
 //! does not hash to the registered hash, a proving key that does not match the registered verifying key, a
 //! bounty that cannot be removed yet are all refused without submitting anything.
-use crate::{print, read_proving_key, spinner, write_proving_key};
+use crate::{print, read_proving_key, spinner};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use clap::Args;
@@ -174,13 +174,7 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints,
     let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
     let (pk, vk) = tokio::task::spawn_blocking(move || prover::setup(shape, &mut OsRng)).await??;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n)));
-    let (pk_path, vk_path) = (crate::with_ext(&out, ".pk"), crate::with_ext(&out, ".vk"));
-    if let Some(dir) = pk_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    write_proving_key(&pk_path, &pk)?;
-    let vk_bytes = groth16::encode_verifying_key(&vk);
-    std::fs::write(&vk_path, &vk_bytes)?;
+    let (pk_path, vk_path, vk_bytes) = crate::write_keys(&out, &pk, &vk)?;
     pb.set_message("publishing the proving key on IPFS");
     let pk_cid = ipfs.add("claim.pk", std::fs::read(&pk_path)?).await?;
     pb.set_message("registering the verifying key (waiting for finality)");
