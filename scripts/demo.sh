@@ -5,8 +5,9 @@
 #   organizer: keygen, add-dataset (IPFS + chain), setup (verifying key on chain, proving key on IPFS),
 #              add-bounty (5 tokens for MSE <= 3000);
 #   competitor: list-datasets, list-bounties, download-dataset, train (scikit-learn), a shuffled model
-#              refused before any fee, claim-bounty (prove, commit, reveal, finality), the payout;
-#   organizer: retrieve-model (decrypts the model stored on chain), remove-bounty refused before expiry;
+#              refused before any fee, claim-bounty (prove, reserve with the proof, deliver the model), payout;
+#   organizer: retrieve-model (decrypts the model stored on chain), removes the paid bounty (deposit back),
+#              remove-bounty refused before expiry;
 # and stops everything it started. Set ZKML_DEMO_DIR to keep the files somewhere known.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,7 +71,7 @@ step "competitor: claim-bounty with the shuffled model (refused before anything 
 if "$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model_shuffled" --dataset "$WORK/ipfs_dataset" --suri //Bob; then
   echo "unexpected: the shuffled model was accepted" >&2; exit 1
 fi
-step "competitor: claim-bounty (simulate, prove, commit, reveal, wait for finality)"
+step "competitor: claim-bounty (simulate, prove, reserve the bounty with the proof, deliver the encrypted model)"
 "$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model" --dataset "$WORK/ipfs_dataset" --suri //Bob
 "$ZKML" balance "$BOB"
 "$ZKML" list-bounties --hash "$HASH"
@@ -85,6 +86,8 @@ W0, b0 = np.load(f"{w}/model/W.npy"), np.load(f"{w}/model/b.npy")
 print("decrypted W", W.ravel().round(3), "b", b.ravel().round(3))
 print("max |W - trained W|", float(np.abs(W - W0).max()), " |b - trained b|", float(np.abs(b.ravel() - b0.ravel()).max()))
 PYEOF
+step "organizer: remove the paid bounty's record (its storage deposit comes back)"
+"$ZKML" remove-bounty --bounty 0 --delete-model --suri //Alice
 step "organizer: a second bounty cannot be removed before it expires"
 "$ZKML" add-bounty --dataset "$HASH" --amount 1 --mse 3000 --publickey "$WORK/keys/org_public.json" --suri //Alice
 if "$ZKML" remove-bounty --bounty 1 --suri //Alice; then echo "unexpected: removed before expiry" >&2; exit 1; fi

@@ -1,8 +1,10 @@
 //! The whole bounty story against the real node (`zkml-node --dev`) and the real IPFS daemon (`ipfs/`), driven
 //! through the `zkml` binary as a user would: organizer registers the bundled diabetes dataset, sets up keys,
-//! posts a bounty; competitor downloads, trains, claims (commit–reveal with a real proof); organizer decrypts.
-//! Plus the refusals: a shuffled model (before any fee), a tampered download, a second claim on a paid
-//! bounty, removing before expiry.
+//! posts a bounty; competitor downloads, trains, claims (reserve with a real proof, then deliver); organizer
+//! decrypts and removes the finished records. Plus the refusals: a shuffled model (before any fee), a tampered
+//! download, a second claim on a paid bounty, removing before expiry; a claim race in which the loser's
+//! ciphertext must never reach the chain; and the runtime's own (Wasm) refusal of a crafted verifying key and
+//! of a shape whose parameter count wraps 32 bits.
 use std::process::Command;
 use subxt_signer::sr25519::dev;
 use zkml::{
@@ -85,7 +87,7 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     assert!(refused.contains("refusing to claim") && refused.contains("quantized MSE"), "{refused}");
     assert_eq!(balance(&rt, &net.url, &competitor), bob_before, "a refused claim must cost nothing");
 
-    // The trained model is proved, committed, revealed and paid to the payee.
+    // The trained model is proved, reserved, delivered and paid to the payee.
     let payee_before = balance(&rt, &net.url, &payee);
     let claimed = net.zkml_json(&[
         "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&payee), "--model", &model, "--dataset", &dl,
@@ -103,7 +105,7 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     // Organizer: the model decrypted from the envelope stored on chain is the competitor's quantized model.
     let secret = format!("{keys}_secret.json");
     let retrieved = net.zkml_json(&["retrieve-model", "--bounty", &bounty, "--secret-key", &secret, "--out", &won]);
-    let info = rt.block_on(async { Chain::connect(&net.url).await?.dataset(files::parse_fr(&hash, "h").map(|f| fr_to_bytes(&f))?).await }).unwrap().unwrap();
+    let info = rt.block_on(async { Chain::connect(&net.url).await?.dataset(&AccountId32(dev::alice().public_key().0), files::parse_fr(&hash, "h").map(|f| fr_to_bytes(&f))?).await }).unwrap().unwrap();
     let qds = QuantDataset::new(&ds, info.scales()).unwrap();
     let quantized = QuantModel::new(&trained, &qds.shape, &qds.scales).unwrap();
     assert_eq!(retrieved["w_q"], serde_json::json!(quantized.w_q));
@@ -119,6 +121,12 @@ fn bounty_story_on_a_real_node_and_ipfs() {
         "--suri", "//Bob",
     ]);
     assert!(second.contains("is not open"), "{second}");
+    // The paid record (with the envelope) is removed only on request; its deposit comes back.
+    let kept = net.zkml_fails(&["remove-bounty", "--bounty", &bounty, "--suri", "//Alice"]);
+    assert!(kept.contains("retrieve-model first"), "{kept}");
+    let removed = net.zkml_json(&["remove-bounty", "--bounty", &bounty, "--delete-model", "--suri", "//Alice"]);
+    assert!(str_of(&removed, "deposit_returned").parse::<u128>().unwrap() > 0, "{removed}");
+
 
     // Removing an unexpired bounty is refused; an expired one is refunded.
     let open = net.zkml_json(&[
@@ -187,10 +195,121 @@ fn tampered_download_is_refused() {
     assert!(refused.contains("refusing the download") && refused.contains("not to the registered"), "{refused}");
     assert!(!std::path::Path::new(&out).exists(), "nothing may be written for a refused download");
 
+    // In the runtime's 32-bit Wasm: a crafted verifying key (length prefix 2^58) and a shape whose parameter
+    // count wraps 32-bit usize to 0 are included and refused with the pallet's error (and the fee is
+    // charged), not dropped as invalid after trapping the runtime.
+    rt.block_on(async {
+        let chain = Chain::connect(&net.url).await?;
+        let mut key = vec![0u8; zkml_primitives::groth16::VERIFYING_KEY_PREFIX_OFFSET];
+        key.extend_from_slice(&(1u64 << 58).to_le_bytes());
+        let bv = runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+        let call = runtime::transactions().zkml_bounties().register_verifying_key(
+            bv(key),
+            qds.shape.into(),
+            bv(Vec::new()),
+        );
+        let err = chain.submit(&call, &dev::bob()).await.err().expect("a crafted key must be refused");
+        let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not included as a failed call: {err:#}"));
+        assert!(failed.error.contains("MalformedVerifyingKey"), "{failed}");
+        let wrapping = zkml_primitives::dataset::Shape { m: 1, p: 255, n: 1 << 24 };
+        assert_eq!(255u32.wrapping_mul(1 << 24).wrapping_add(1 << 24), 0);
+        let call = runtime::transactions().zkml_bounties().register_dataset(
+            [5u8; 32],
+            bv(Vec::new()),
+            wrapping.into(),
+            bv(vec![0i8; 255]),
+            0,
+        );
+        let err = chain.submit(&call, &dev::bob()).await.err().expect("a wrapping shape must be refused");
+        let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not included as a failed call: {err:#}"));
+        assert!(failed.error.contains("UnsupportedShape"), "{failed}");
+        anyhow::Ok(())
+    })
+    .expect("runtime refusals");
+
     // Unreachable endpoints give a clear error.
     let out = Command::new(zkml_e2e::bin("zkml"))
         .args(["list-datasets", "--url", &format!("ws://127.0.0.1:{}", zkml_e2e::free_port())])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect to the zkml node"));
+}
+
+/// Two competitors race for one bounty with valid proofs, submitted together. The first reserves it; the
+/// loser's claim fails on chain, and the loser's `zkml deliver` refuses to send anything. Then every extrinsic
+/// and every event of every finalized block is scanned: the winner's ciphertext is there (the scan works), the
+/// loser's never is.
+#[test]
+fn a_claim_that_loses_the_race_never_publishes_its_ciphertext() {
+    let net = Network::start().expect("start node and IPFS");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut ds = io::load_dataset(&repo_root().join("examples/diabetes")).unwrap();
+    ds.x = ds.x.slice(ndarray::s![..40, ..]).to_owned();
+    ds.y = ds.y.slice(ndarray::s![..40, ..]).to_owned();
+    let (data, model, keys, claim_keys) = (net.path("dataset"), net.path("model"), net.path("keys/org"), net.path("keys/claim"));
+    io::save_dataset(std::path::Path::new(&data), &ds).unwrap();
+    io::save_model(std::path::Path::new(&model), &least_squares(&ds)).unwrap();
+    net.zkml_json(&["keygen", "--out", &keys]);
+    let hash = str_of(&net.zkml_json(&["add-dataset", "--dataset", &data, "--suri", "//Alice"]), "dataset_hash");
+    let setup = net.zkml_json(&["setup", "--hash", &hash, "--out", &claim_keys, "--suri", "//Alice"]);
+    let public = format!("{keys}_public.json");
+    let posted = net.zkml_json(&[
+        "add-bounty", "--dataset", &hash, "--amount", "2", "--mse", "100000", "--publickey", &public, "--expires-in", "1000",
+        "--suri", "//Alice",
+    ]);
+    let bounty = posted["bounty"].as_u64().unwrap();
+    let sse_cap = str_of(&posted, "sse_cap");
+
+    // Bob and Charlie each prove a claim paying themselves (offline `zkml prove`, the published proving key).
+    let prove = |payee: &AccountId32, out: &str| {
+        net.zkml_json(&[
+            "prove", "--dataset", &data, "--model", &model, "--proving-key", &str_of(&setup, "proving_key"),
+            "--organizer-key", &public, "--payee", &hex_account(payee), "--bounty-id", &bounty.to_string(),
+            "--sse-cap", &sse_cap, "--out", out,
+        ]);
+        files::ClaimFile::load(std::path::Path::new(out)).unwrap()
+    };
+    let (bob, charlie) = (AccountId32(dev::bob().public_key().0), AccountId32(dev::charlie().public_key().0));
+    let (bob_file, charlie_file) = (net.path("bob-claim.json"), net.path("charlie-claim.json"));
+    let claims = [prove(&bob, &bob_file), prove(&charlie, &charlie_file)];
+
+    // Both claims go to the pool together; exactly one reserves the bounty.
+    let outcomes = rt.block_on(async {
+        let chain = Chain::connect(&net.url).await.unwrap();
+        let call = |c: &files::ClaimFile, payee: &AccountId32| {
+            runtime::transactions().zkml_bounties().claim(
+                bounty,
+                runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(c.proof_bytes().unwrap()),
+                fr_to_bytes(&c.envelope().unwrap().hash()),
+                payee.clone(),
+            )
+        };
+        let (b, c) = (call(&claims[0], &bob), call(&claims[1], &charlie));
+        let (bob_signer, charlie_signer) = (dev::bob(), dev::charlie());
+        let (rb, rc) = tokio::join!(
+            chain.submit_and_wait(&b, &bob_signer, chain::Wait::BestBlock),
+            chain.submit_and_wait(&c, &charlie_signer, chain::Wait::BestBlock),
+        );
+        [rb.map(|_| ()), rc.map(|_| ())]
+    });
+    let winner = outcomes.iter().position(|o| o.is_ok()).expect("one claim reserves the bounty");
+    let loser = 1 - winner;
+    let lost = outcomes[loser].as_ref().unwrap_err();
+    assert!(format!("{lost:#}").contains("BountyReserved"), "the loser fails on chain: {lost:#}");
+    let (signers, files_) = (["//Bob", "//Charlie"], [&bob_file, &charlie_file]);
+
+    // The loser's CLI sends nothing; the winner's delivers and is paid.
+    let refused = net.zkml_fails(&["deliver", "--bounty", &bounty.to_string(), "--claim", files_[loser], "--suri", signers[loser]]);
+    assert!(refused.contains("lost the race"), "{refused}");
+    let paid = net.zkml_json(&["deliver", "--bounty", &bounty.to_string(), "--claim", files_[winner], "--suri", signers[winner]]);
+    assert_eq!(paid["amount"], (2 * chain::UNIT).to_string());
+
+    // Everything the chain published: the winner's envelope is there, the loser's is not.
+    let envelope_elements = |c: &files::ClaimFile| -> Vec<[u8; 32]> {
+        let e = c.envelope().unwrap();
+        std::iter::once(fr_to_bytes(&e.nonce)).chain(e.ciphertext.iter().map(fr_to_bytes)).collect()
+    };
+    let published = rt.block_on(zkml_e2e::published_bytes(&net.url)).expect("read every block");
+    assert!(zkml_e2e::contains_any(&published, &envelope_elements(&claims[winner])), "the scan must see the delivered ciphertext");
+    assert!(!zkml_e2e::contains_any(&published, &envelope_elements(&claims[loser])), "the loser's ciphertext reached the chain");
 }

@@ -88,31 +88,64 @@ impl core::fmt::Display for DatasetError {
     }
 }
 
+/// Shape arithmetic is done in `u64` (each product of two `u32` fits) and checked, because the runtime is a
+/// 32-bit Wasm program where `usize` products of user-supplied dimensions wrap: `(m=1, p=255, n=2^24)` has
+/// `p·n + n = 2^32` parameters, which is 0 in 32-bit `usize`. [`Shape::validate`] bounds every derived count by
+/// [`MAX_COUNT`], so after it the `usize` helpers are exact on 32-bit targets too; before it they saturate
+/// instead of wrapping.
+pub const MAX_COUNT: u64 = u32::MAX as u64;
+
+fn saturating_usize(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
 impl Shape {
     pub fn validate(&self) -> Result<(), DatasetError> {
+        let within = |v: Option<u64>| v.is_some_and(|v| v <= MAX_COUNT);
         let ok = self.m > 0
             && self.p > 0
             && self.n > 0
             && self.p <= MAX_FEATURES
-            && (self.m as u64) * (self.n as u64) <= MAX_RESIDUALS;
+            && (self.m as u64) * (self.n as u64) <= MAX_RESIDUALS
+            && within(Some(self.x_count()))
+            && within(Some(self.y_count()))
+            && within(self.params_count())
+            && within(self.dataset_elements_count());
         ok.then_some(()).ok_or(DatasetError::UnsupportedShape)
     }
+    /// `m · p`.
+    pub fn x_count(&self) -> u64 {
+        self.m as u64 * self.p as u64
+    }
+    /// `m · n`.
+    pub fn y_count(&self) -> u64 {
+        self.m as u64 * self.n as u64
+    }
+    /// Number of model parameters `p · n + n` (W then b), i.e. ciphertext length; `None` if it overflows `u64`
+    /// (it cannot for `u32` dimensions, but the sum is checked rather than argued).
+    pub fn params_count(&self) -> Option<u64> {
+        (self.p as u64 * self.n as u64).checked_add(self.n as u64)
+    }
+    /// Dataset elements `m · (p + n)`.
+    pub fn dataset_elements_count(&self) -> Option<u64> {
+        self.x_count().checked_add(self.y_count())
+    }
     pub fn x_len(&self) -> usize {
-        self.m as usize * self.p as usize
+        saturating_usize(self.x_count())
     }
     pub fn y_len(&self) -> usize {
-        self.m as usize * self.n as usize
+        saturating_usize(self.y_count())
     }
     pub fn w_len(&self) -> usize {
-        self.p as usize * self.n as usize
+        saturating_usize(self.p as u64 * self.n as u64)
     }
     /// Number of model parameters (W then b), i.e. ciphertext length.
     pub fn params_len(&self) -> usize {
-        self.w_len() + self.n as usize
+        saturating_usize(self.params_count().unwrap_or(u64::MAX))
     }
     /// Dataset elements: `m · (p + n)`.
     pub fn dataset_elements(&self) -> usize {
-        self.x_len() + self.y_len()
+        saturating_usize(self.dataset_elements_count().unwrap_or(u64::MAX))
     }
 }
 
@@ -186,6 +219,21 @@ pub fn dataset_hash(shape: &Shape, scales: &Scales, x_q: &[i64], y_q: &[i64]) ->
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn parameter_counts_that_wrap_32_bit_usize_are_refused() {
+        // In the runtime's 32-bit Wasm, `p·n + n` in usize is 0 for this shape (the review's example).
+        let shape = Shape { m: 1, p: 255, n: 1 << 24 };
+        assert_eq!(255u32.wrapping_mul(1 << 24).wrapping_add(1 << 24), 0);
+        assert_eq!(shape.params_count(), Some(1 << 32));
+        assert_eq!(shape.validate(), Err(DatasetError::UnsupportedShape));
+        // Every count at the u32 limits is computed exactly.
+        let big = Shape { m: u32::MAX, p: MAX_FEATURES, n: u32::MAX };
+        assert_eq!(big.x_count(), u32::MAX as u64 * MAX_FEATURES as u64);
+        assert_eq!(big.params_count(), Some(MAX_FEATURES as u64 * u32::MAX as u64 + u32::MAX as u64));
+        assert_eq!(big.validate(), Err(DatasetError::UnsupportedShape));
+        assert!(Shape { m: 6955, p: 67, n: 1 }.validate().is_ok());
+    }
 
     fn small() -> (Shape, Scales, Vec<i64>, Vec<i64>) {
         let shape = Shape { m: 3, p: 2, n: 1 };

@@ -17,7 +17,7 @@ pub mod runtime {}
 use runtime::runtime_types::pallet_zkml_bounties::pallet::{
     Bounty, BountyState, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo,
 };
-pub use subxt::utils::AccountId32;
+pub use subxt::utils::{AccountId32, H256};
 
 /// The node's default RPC endpoint.
 pub const DEFAULT_URL: &str = "ws://127.0.0.1:9944";
@@ -96,14 +96,23 @@ impl Dataset {
     }
 }
 
-impl BountyState<AccountId32> {
+impl BountyState {
     pub fn describe(&self) -> String {
         match self {
             BountyState::Open => "open".into(),
+            BountyState::Reserved(r) => format!("reserved for {} until block {}", r.payee, r.deliver_by),
             BountyState::Paid { payee } => format!("paid to {payee}"),
             BountyState::Cancelled => "cancelled".into(),
         }
     }
+}
+
+/// How long [`Chain::submit`] waits: until the transaction is in a best block (its effects can be read at
+/// that block, but a reorganization may still drop it), or until it is finalized.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    BestBlock,
+    Finalized,
 }
 
 /// A connection to a zkml node.
@@ -112,12 +121,28 @@ pub struct Chain {
     url: String,
 }
 
-/// What a finalized transaction did: its block and the fees its signer paid.
+/// What an included transaction did: its block and the fees its signer paid.
 pub struct Included {
     pub events: subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>,
+    pub block: H256,
     pub block_hash: String,
     pub fee: u128,
 }
+
+/// A transaction that was included but failed: the block it is in, and the runtime's error.
+#[derive(Debug)]
+pub struct Failed {
+    pub block: H256,
+    pub error: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (in block {:?})", self.error, self.block)
+    }
+}
+
+impl std::error::Error for Failed {}
 
 impl Chain {
     pub async fn connect(url: &str) -> Result<Self> {
@@ -131,8 +156,19 @@ impl Chain {
         &self.url
     }
 
+    /// The finalized block, or `block` when given (e.g. the best block a transaction is in).
+    async fn at_or_finalized(
+        &self,
+        block: Option<H256>,
+    ) -> Result<subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>> {
+        match block {
+            None => self.api.at_current_block().await.with_context(|| format!("cannot read the finalized block from {}", self.url)),
+            Some(hash) => self.api.at_block(hash).await.with_context(|| format!("cannot read block {hash:?} from {}", self.url)),
+        }
+    }
+
     async fn at(&self) -> Result<subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>> {
-        self.api.at_current_block().await.with_context(|| format!("cannot read the finalized block from {}", self.url))
+        self.at_or_finalized(None).await
     }
 
     /// The runtime's `spec_version` at the finalized block.
@@ -147,7 +183,12 @@ impl Chain {
 
     /// One entry of a storage map at the finalized block.
     async fn get<A: Address>(&self, address: A, key: A::KeyParts) -> Result<Option<A::Value>> {
-        let at = self.at().await?;
+        self.get_at(address, key, None).await
+    }
+
+    /// One entry of a storage map at `block` (the finalized block if `None`).
+    async fn get_at<A: Address>(&self, address: A, key: A::KeyParts, block: Option<H256>) -> Result<Option<A::Value>> {
+        let at = self.at_or_finalized(block).await?;
         let entry = at.storage().entry(address)?;
         Ok(match entry.try_fetch(key).await? {
             Some(value) => Some(value.decode()?),
@@ -171,28 +212,36 @@ impl Chain {
         Ok(out)
     }
 
-    pub async fn dataset(&self, hash: [u8; 32]) -> Result<Option<Dataset>> {
-        self.get(runtime::storage().zkml_bounties().datasets(), (hash,)).await
+    /// A dataset record: datasets are keyed by `(organizer, hash)`.
+    pub async fn dataset(&self, organizer: &AccountId32, hash: [u8; 32]) -> Result<Option<Dataset>> {
+        self.get(runtime::storage().zkml_bounties().datasets(), (organizer.clone(), hash)).await
     }
 
-    /// All datasets, oldest first.
+    /// All dataset records `(hash, record)` (the organizer is in the record), oldest first.
     pub async fn datasets(&self) -> Result<Vec<([u8; 32], Dataset)>> {
         let mut out: Vec<_> =
-            self.all(runtime::storage().zkml_bounties().datasets()).await?.into_iter().map(|((h,), d)| (h, d)).collect();
+            self.all(runtime::storage().zkml_bounties().datasets()).await?.into_iter().map(|((_, h), d)| (h, d)).collect();
         out.sort_by_key(|(_, d)| d.created_at);
         Ok(out)
     }
 
-    pub async fn verifying_key(&self, key_hash: [u8; 32]) -> Result<Option<VerifyingKey>> {
-        self.get(runtime::storage().zkml_bounties().verifying_keys(), (key_hash,)).await
+    /// A verifying-key record: keys are keyed by `(registrant, blake2_256(key))`.
+    pub async fn verifying_key(&self, registrant: &AccountId32, key_hash: [u8; 32]) -> Result<Option<VerifyingKey>> {
+        self.get(runtime::storage().zkml_bounties().verifying_keys(), (registrant.clone(), key_hash)).await
     }
 
+    /// All verifying-key records `(key hash, record)` (the registrant is in the record).
     pub async fn verifying_keys(&self) -> Result<Vec<([u8; 32], VerifyingKey)>> {
-        Ok(self.all(runtime::storage().zkml_bounties().verifying_keys()).await?.into_iter().map(|((h,), k)| (h, k)).collect())
+        Ok(self.all(runtime::storage().zkml_bounties().verifying_keys()).await?.into_iter().map(|((_, h), k)| (h, k)).collect())
     }
 
     pub async fn bounty(&self, id: BountyId) -> Result<Option<BountyInfo>> {
         self.get(runtime::storage().zkml_bounties().bounties(), (id,)).await
+    }
+
+    /// A bounty as of `block` (e.g. the best block a claim was included in).
+    pub async fn bounty_at(&self, id: BountyId, block: H256) -> Result<Option<BountyInfo>> {
+        self.get_at(runtime::storage().zkml_bounties().bounties(), (id,), Some(block)).await
     }
 
     /// All bounties, by id.
@@ -218,21 +267,45 @@ impl Chain {
     /// Signs and submits `call`, waits until it is finalized, and fails with the pallet's error (name and
     /// docs) if it did not succeed.
     pub async fn submit<Call: subxt::transactions::Payload>(&self, call: &Call, signer: &Keypair) -> Result<Included> {
+        self.submit_and_wait(call, signer, Wait::Finalized).await
+    }
+
+    /// Signs and submits `call` and waits as `wait` says. A transaction that was included but failed is an
+    /// error of type [`Failed`] (downcast it to learn the block), with the pallet's error name and docs.
+    pub async fn submit_and_wait<Call: subxt::transactions::Payload>(
+        &self,
+        call: &Call,
+        signer: &Keypair,
+        wait: Wait,
+    ) -> Result<Included> {
+        use subxt::transactions::TransactionStatus as S;
         let at = self.api.at_current_block().await?;
-        let progress = at
+        let mut progress = at
             .transactions()
             .sign_and_submit_then_watch_default(call, signer)
             .await
             .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
-        let in_block = progress.wait_for_finalized().await.map_err(|e| anyhow!("the transaction did not finalize: {e}"))?;
-        let block_hash = format!("{:?}", in_block.block_hash());
-        let events = in_block.wait_for_success().await.map_err(|e| anyhow!("{e}"))?;
+        let in_block = loop {
+            match progress.next().await {
+                Some(Ok(S::InBestBlock(b))) if wait == Wait::BestBlock => break b,
+                Some(Ok(S::InFinalizedBlock(b))) => break b,
+                Some(Ok(S::Error { message } | S::Invalid { message } | S::Dropped { message })) => {
+                    bail!("the transaction was not included: {message}")
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => bail!("lost track of the transaction: {e}"),
+                None => bail!("lost track of the transaction: the node closed the subscription"),
+            }
+        };
+        let block = in_block.block_hash();
+        let block_hash = format!("{block:?}");
+        let events = in_block.wait_for_success().await.map_err(|e| Failed { block, error: e.to_string() })?;
         let fee = events
             .find::<runtime::transaction_payment::events::TransactionFeePaid>()
             .filter_map(|e| e.ok())
             .map(|e| e.actual_fee + e.tip)
             .sum();
-        Ok(Included { events, block_hash, fee })
+        Ok(Included { events, block, block_hash, fee })
     }
 }
 

@@ -1,6 +1,7 @@
 //! `zkml`: the competitor's and organizer's command line for zero-knowledge ML bounties. Offline: keys,
 //! dataset hashing, simulation, Groth16 setup, proving, verification, decryption, benchmarks. On a chain and
-//! IPFS (`onchain`): datasets, verifying keys, bounties, claims (commit–reveal) and model retrieval.
+//! IPFS (`onchain`): datasets, verifying keys, bounties, claims (reserve with a proof, then deliver the model)
+//! and model retrieval.
 use anyhow::{bail, ensure, Context, Result};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
@@ -181,7 +182,8 @@ enum Command {
         #[command(flatten)]
         endpoints: Endpoints,
     },
-    /// Competitor: simulate, prove, and claim a bounty (commit, then reveal); prints the payout.
+    /// Competitor: simulate, prove, reserve the bounty with the proof, then deliver the encrypted model;
+    /// prints the payout. A claim that loses the race sends no ciphertext.
     #[command(alias = "claim_bounty")]
     ClaimBounty {
         #[arg(long, alias = "bounty-id")]
@@ -215,11 +217,48 @@ enum Command {
         #[command(flatten)]
         endpoints: Endpoints,
     },
-    /// Issuer: refund an expired, unclaimed bounty.
+    /// Competitor: deliver the model of a reserved claim (finishes a claim-bounty that stopped after
+    /// reserving). Sends nothing unless the bounty is reserved for exactly this claim's envelope.
+    Deliver {
+        #[arg(long, alias = "bounty-id")]
+        bounty: u64,
+        /// A claim file (as `zkml prove` writes); default: the claim claim-bounty kept for this bounty.
+        #[arg(long)]
+        claim: Option<PathBuf>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Issuer: refund an expired, unclaimed bounty and remove its record (the storage deposit comes back).
     #[command(alias = "remove_bounty")]
     RemoveBounty {
         #[arg(long, alias = "bounty-id")]
         bounty: u64,
+        /// Also remove a paid bounty, with its stored model envelope (run retrieve-model first).
+        #[arg(long)]
+        delete_model: bool,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer: remove one of your datasets that no bounty uses (the storage deposit comes back).
+    #[command(alias = "remove_dataset")]
+    RemoveDataset {
+        #[arg(long)]
+        hash: String,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer: remove one of your verifying keys that no bounty uses (the storage deposit comes back).
+    #[command(alias = "remove_key")]
+    RemoveKey {
+        /// The key's blake2_256 hash (as setup --hash printed).
+        #[arg(long)]
+        hash: String,
         #[command(flatten)]
         endpoints: Endpoints,
         #[command(flatten)]
@@ -441,7 +480,7 @@ fn run(cli: Cli) -> Result<()> {
             let (pk_path, vk_path, _) = write_keys(&out, &pk, &vk)?;
             pb.finish_and_clear();
             print(json, json!({"proving_key": pk_path, "verifying_key": vk_path, "m": shape.m, "p": shape.p, "n": shape.n}), || {
-                format!("wrote {} and {}\nanyone who knew this setup's randomness could forge claims against bounties using this key", pk_path.display(), vk_path.display())
+                format!("wrote {} and {}\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", pk_path.display(), vk_path.display())
             });
         }
         Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, out } => {
@@ -522,8 +561,17 @@ fn run(cli: Cli) -> Result<()> {
         Command::RetrieveModel { bounty, secret_key, out, endpoints } => {
             block_on(onchain::retrieve_model(bounty, &secret_key, &out, &endpoints, json))?;
         }
-        Command::RemoveBounty { bounty, endpoints, signer } => {
-            block_on(onchain::remove_bounty(bounty, &endpoints, &signer, json))?;
+        Command::Deliver { bounty, claim, endpoints, signer } => {
+            block_on(onchain::deliver(bounty, claim.as_deref(), &endpoints, &signer, json))?;
+        }
+        Command::RemoveBounty { bounty, delete_model, endpoints, signer } => {
+            block_on(onchain::remove_bounty(bounty, delete_model, &endpoints, &signer, json))?;
+        }
+        Command::RemoveDataset { hash, endpoints, signer } => {
+            block_on(onchain::remove_record(&hash, false, &endpoints, &signer, json))?;
+        }
+        Command::RemoveKey { hash, endpoints, signer } => {
+            block_on(onchain::remove_record(&hash, true, &endpoints, &signer, json))?;
         }
         Command::RuntimeUpgrade { wasm, endpoints, signer } => {
             block_on(onchain::runtime_upgrade(&wasm, &endpoints, &signer, json))?;

@@ -1,21 +1,26 @@
 //! The bounty story on a live chain and IPFS: organizer commands (add-dataset, setup --hash, add-bounty,
-//! retrieve-model, remove-bounty) and competitor commands (list-datasets, list-bounties, download-dataset,
-//! claim-bounty). Everything is checked locally before a fee is spent: a model above the cap, a dataset that
-//! does not hash to the registered hash, a proving key that does not match the registered verifying key, a
-//! bounty that cannot be removed yet are all refused without submitting anything.
+//! retrieve-model, remove-bounty, remove-dataset, remove-key) and competitor commands (list-datasets,
+//! list-bounties, download-dataset, claim-bounty, deliver). Everything is checked locally before a fee is
+//! spent: a model above the cap, a dataset that does not hash to the registered hash, a proving key that does
+//! not match the registered verifying key, a bounty that cannot be removed yet are all refused without
+//! submitting anything.
+//!
+//! A claim is two transactions (see the pallet's docs): `claim` (proof + envelope hash) reserves the bounty,
+//! then `deliver` (the ciphertext) pays. The ciphertext is only ever sent after the chain shows the bounty
+//! reserved for exactly this envelope, so a claim that loses a race publishes nothing but a hash.
 use crate::{print, read_proving_key, spinner};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use clap::Args;
-use rand::{rngs::OsRng, RngCore};
+use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zkml::{
-    chain::{self, runtime, AccountId32, Chain},
+    chain::{self, runtime, AccountId32, Chain, Wait},
     circuit::ClaimCircuit,
-    files,
+    files::{self, ClaimFile},
     io,
     ipfs::{self, Ipfs},
     prover::{self, ClaimRequest},
@@ -126,8 +131,8 @@ pub async fn add_dataset(dataset: &crate::DatasetArgs, net: &Endpoints, signer: 
     let (ds, qds, _) = dataset.load()?;
     let hash = fr_to_bytes(&qds.hash());
     let chain = Chain::connect(&net.url).await?;
-    if let Some(existing) = chain.dataset(hash).await? {
-        bail!("dataset {} is already registered (by {}, CID {})", files::to_hex(&hash), existing.organizer, existing.cid());
+    if let Some(existing) = chain.dataset(&chain::account_of(&keypair), hash).await? {
+        bail!("dataset {} is already registered by you ({}, CID {})", files::to_hex(&hash), existing.organizer, existing.cid());
     }
     let ipfs = Ipfs::new(&net.ipfs_api);
     // Upload canonical float64 .npy files whatever the input format was (the values, hence the hash, are
@@ -167,7 +172,11 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints,
     let keypair = signer.keypair()?;
     let hash = parse_hash(hash, "dataset hash")?;
     let chain = Chain::connect(&net.url).await?;
-    let info = chain.dataset(hash).await?.ok_or_else(|| anyhow!("no dataset {} on chain", files::to_hex(&hash)))?;
+    let me = chain::account_of(&keypair);
+    // Bounties use their issuer's own records, so the key is set up for the signer's own dataset record.
+    let info = chain.dataset(&me, hash).await?.ok_or_else(|| {
+        anyhow!("{me} has not registered dataset {} (register it with add-dataset first)", files::to_hex(&hash))
+    })?;
     let shape: Shape = (&info.shape).into();
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
@@ -190,7 +199,7 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints,
         json,
         json!({"verifying_key_hash": kh, "proving_key_cid": pk_cid, "proving_key": pk_path, "verifying_key": vk_path,
                "m": shape.m, "p": shape.p, "n": shape.n, "fee": included.fee.to_string()}),
-        || format!("registered verifying key {kh} for {}x{}x{}\nproving key on IPFS as {pk_cid} (also {})\nanyone who knew this setup's randomness could forge claims against bounties using this key", shape.m, shape.p, shape.n, pk_path.display()),
+        || format!("registered verifying key {kh} for {}x{}x{}\nproving key on IPFS as {pk_cid} (also {})\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", shape.m, shape.p, shape.n, pk_path.display()),
     );
     Ok(())
 }
@@ -213,26 +222,34 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
     ensure!(a.expires_in > 0, "--expires-in must be at least 1 block");
     let organizer_pk = files::load_public_key(&a.publickey)?;
     let chain = Chain::connect(&net.url).await?;
-    let info = chain.dataset(hash).await?.ok_or_else(|| anyhow!("no dataset {} on chain (add it with add-dataset)", files::to_hex(&hash)))?;
+    let info = chain
+        .dataset(&issuer, hash)
+        .await?
+        .ok_or_else(|| anyhow!("{issuer} has no dataset {} on chain (add it with add-dataset)", files::to_hex(&hash)))?;
     let (shape, scales) = shape_and_scales(&info);
     let sse_cap = quant::sse_cap(&shape, &scales, a.mse)?;
     let vk = match &a.verifying_key {
         Some(h) => {
             let h = files::from_hex(h, "verifying key hash")?;
             let h: [u8; 32] = h.try_into().map_err(|_| anyhow!("a verifying key hash is 32 bytes"))?;
-            let vk = chain.verifying_key(h).await?.ok_or_else(|| anyhow!("no verifying key {} on chain", files::to_hex(&h)))?;
+            let vk = chain
+                .verifying_key(&issuer, h)
+                .await?
+                .ok_or_else(|| anyhow!("{issuer} has registered no verifying key {} (bounties use their issuer's own keys)", files::to_hex(&h)))?;
             ensure!(Shape::from(&vk.shape) == shape, "verifying key {} is for another shape", files::to_hex(&h));
             h
         }
         None => {
-            let candidates: Vec<_> =
-                chain.verifying_keys().await?.into_iter().filter(|(_, k)| Shape::from(&k.shape) == shape).collect();
-            let own: Vec<_> = candidates.iter().filter(|(_, k)| k.registrant == issuer).collect();
-            match (own.as_slice(), candidates.as_slice()) {
-                ([(h, _)], _) => *h,
-                ([], [(h, _)]) => *h,
-                ([], []) => bail!(
-                    "no verifying key is registered for {}x{}x{}: run `zkml setup --hash {}` first",
+            let candidates: Vec<_> = chain
+                .verifying_keys()
+                .await?
+                .into_iter()
+                .filter(|(_, k)| Shape::from(&k.shape) == shape && k.registrant == issuer)
+                .collect();
+            match candidates.as_slice() {
+                [(h, _)] => *h,
+                [] => bail!(
+                    "{issuer} has no verifying key for {}x{}x{}: run `zkml setup --hash {}` first",
                     shape.m, shape.p, shape.n, a.dataset
                 ),
                 _ => bail!(
@@ -301,7 +318,7 @@ pub async fn list_bounties(hash: Option<&str>, net: &Endpoints, json: bool) -> R
         if filter.is_some_and(|h| h != b.dataset) {
             continue;
         }
-        let ds = chain.dataset(b.dataset).await?;
+        let ds = chain.dataset(&b.issuer, b.dataset).await?;
         let (mse_cap, cid) = match &ds {
             Some(d) => {
                 let (shape, scales) = shape_and_scales(d);
@@ -309,7 +326,10 @@ pub async fn list_bounties(hash: Option<&str>, net: &Endpoints, json: bool) -> R
             }
             None => (None, String::new()),
         };
-        let state = b.state.describe();
+        let state = match &b.state {
+            BountyState::Reserved(r) if now > r.deliver_by as u64 => format!("{} (lapsed: open to the next claim)", b.state.describe()),
+            s => s.describe(),
+        };
         let expired = now > b.expires_at as u64;
         rows.push(json!({"bounty": id, "issuer": b.issuer.to_string(), "dataset_hash": files::to_hex(&b.dataset), "cid": cid,
                          "amount": b.amount.to_string(), "sse_cap": b.sse_cap.to_string(), "mse_cap": mse_cap,
@@ -334,16 +354,37 @@ pub async fn list_bounties(hash: Option<&str>, net: &Endpoints, json: bool) -> R
 pub async fn download_dataset(hash: &str, path: &Path, net: &Endpoints, json: bool) -> Result<()> {
     let hash = parse_hash(hash, "dataset hash")?;
     let chain = Chain::connect(&net.url).await?;
-    let info = chain.dataset(hash).await?.ok_or_else(|| anyhow!("no dataset {} on chain", files::to_hex(&hash)))?;
+    // Anyone may register a record for any hash (records are per organizer), so a record's CID is only a
+    // hint: each is tried, oldest first, and only content that hashes to the registered hash is accepted.
+    let records: Vec<_> = chain.datasets().await?.into_iter().filter(|(h, _)| *h == hash).map(|(_, d)| d).collect();
+    ensure!(!records.is_empty(), "no dataset {} on chain", files::to_hex(&hash));
     let ipfs = Ipfs::new(&net.ipfs_api);
-    let cid = info.cid();
-    let manifest: DatasetManifest = serde_json::from_slice(&ipfs.cat(&cid).await?)
-        .with_context(|| format!("{cid} is not a zkml dataset manifest"))?;
-    ensure!(manifest.kind == MANIFEST_KIND, "{cid} is a {:?} manifest, not {MANIFEST_KIND}", manifest.kind);
     let staging = tempfile::tempdir()?;
-    std::fs::write(staging.path().join("X.npy"), ipfs.cat(&manifest.x).await?)?;
-    std::fs::write(staging.path().join("Y.npy"), ipfs.cat(&manifest.y).await?)?;
-    load_registered_dataset(staging.path(), hash, &info).context("refusing the download")?;
+    let mut refusals = Vec::new();
+    let mut found = None;
+    for info in records {
+        let cid = info.cid();
+        let attempt = async {
+            let manifest: DatasetManifest = serde_json::from_slice(&ipfs.cat(&cid).await?)
+                .with_context(|| format!("{cid} is not a zkml dataset manifest"))?;
+            ensure!(manifest.kind == MANIFEST_KIND, "{cid} is a {:?} manifest, not {MANIFEST_KIND}", manifest.kind);
+            std::fs::write(staging.path().join("X.npy"), ipfs.cat(&manifest.x).await?)?;
+            std::fs::write(staging.path().join("Y.npy"), ipfs.cat(&manifest.y).await?)?;
+            load_registered_dataset(staging.path(), hash, &info)?;
+            anyhow::Ok(())
+        };
+        match attempt.await {
+            Ok(()) => {
+                found = Some(info);
+                break;
+            }
+            Err(e) => refusals.push(format!("CID {cid} (registered by {}): {e:#}", info.organizer)),
+        }
+    }
+    let Some(info) = found else {
+        bail!("refusing the download: no registered copy hashes to the registered hash\n{}", refusals.join("\n"));
+    };
+    let cid = info.cid();
     std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))?;
     for f in ["X.npy", "Y.npy"] {
         std::fs::copy(staging.path().join(f), path.join(f)).with_context(|| format!("cannot write {}", path.join(f).display()))?;
@@ -411,14 +452,25 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     let payee = files::parse_account(&a.payment)?;
     let chain = Chain::connect(&net.url).await?;
     let b = chain.bounty(a.bounty).await?.ok_or_else(|| anyhow!("no bounty {} on chain", a.bounty))?;
-    ensure!(matches!(b.state, BountyState::Open), "bounty {} is not open: {}", a.bounty, b.state.describe());
     let now = chain.finalized_number().await?;
+    match &b.state {
+        BountyState::Open => {}
+        BountyState::Reserved(r) if now > r.deliver_by as u64 => {} // lapsed: the next claim re-opens it
+        BountyState::Reserved(r) => bail!(
+            "bounty {} is reserved by another claim (payee {}) until block {}; it re-opens then if nobody delivers",
+            a.bounty, r.payee, r.deliver_by
+        ),
+        other => bail!("bounty {} is not open: {}", a.bounty, other.describe()),
+    }
     ensure!(now <= b.expires_at as u64, "bounty {} expired at block {} (finalized: {now})", a.bounty, b.expires_at);
-    let info = chain.dataset(b.dataset).await?.ok_or_else(|| anyhow!("the bounty's dataset is not registered"))?;
-    let vk = chain.verifying_key(b.verifying_key).await?.ok_or_else(|| anyhow!("the bounty's verifying key is not registered"))?;
+    let info = chain.dataset(&b.issuer, b.dataset).await?.ok_or_else(|| anyhow!("the bounty's dataset is not registered"))?;
+    let vk = chain
+        .verifying_key(&b.issuer, b.verifying_key)
+        .await?
+        .ok_or_else(|| anyhow!("the bounty's verifying key is not registered"))?;
     let organizer_pk = PublicKey::from_bytes(&b.issuer_key).map_err(|e| anyhow!("the bounty's issuer key: {e:?}"))?;
 
-    // Everything below is local until the commitment: a failing model costs nothing.
+    // Everything below is local until the claim: a failing model costs nothing.
     let (ds, qds) = load_registered_dataset(&a.dataset, b.dataset, &info)?;
     let fm = io::load_model(&a.model)?;
     let (qm, report) = quant::simulate(&ds, &fm, &qds)?;
@@ -451,38 +503,156 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     groth16::verify_claim(&vk.key.0, &proof_bytes, &claim.assignment.statement)
         .map_err(|e| anyhow!("the proof does not verify against the registered key: {e}"))?;
 
-    // Commit, then reveal: the bounty is locked before the proof is public.
-    let mut salt = [0u8; 32];
-    OsRng.fill_bytes(&mut salt);
-    let commitment = zkml_primitives::commit::claim_commitment(a.bounty, &proof_bytes, &payee, &salt);
-    pb.set_message("committing to the claim (waiting for finality)");
+    // The envelope is kept before anything is sent, so `zkml deliver` can finish the claim if this process
+    // stops between the two transactions.
+    let file = ClaimFile::new(&qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+    let saved = save_pending_claim(a.bounty, &file)?;
+    let envelope_hash = fr_to_bytes(&claim.envelope.hash());
+
+    // 1. Reserve: the proof and the envelope hash only.
+    pb.set_message("reserving the bounty (claim: proof and envelope hash)");
     let chain = Chain::connect(&net.url).await?; // the proof may have taken long: a fresh connection
-    let committed = chain.submit(&runtime::transactions().zkml_bounties().commit_claim(a.bounty, commitment), &keypair).await?;
-    pb.set_message("revealing the claim (waiting for finality)");
-    let env = &claim.envelope;
-    let reveal = runtime::transactions().zkml_bounties().reveal_claim(
-        a.bounty,
-        bounded(proof_bytes.clone()),
-        bounded(env.ciphertext.iter().map(fr_to_bytes).collect()),
-        env.competitor_pk.to_bytes(),
-        fr_to_bytes(&env.nonce),
-        AccountId32(payee),
-        salt,
-    );
-    let revealed = chain.submit(&reveal, &keypair).await?;
+    let call = runtime::transactions().zkml_bounties().claim(a.bounty, bounded(proof_bytes), envelope_hash, AccountId32(payee));
+    let (claim_fee, at) = match chain.submit_and_wait(&call, &keypair, Wait::BestBlock).await {
+        Ok(included) => (included.fee, included.block),
+        // Included but failed (e.g. another claim reserved the bounty first): the chain at that block decides
+        // below whether this envelope holds the reservation (someone may have submitted a copy of this claim).
+        Err(e) => match e.downcast::<chain::Failed>() {
+            Ok(failed) => {
+                if !json {
+                    eprintln!("the claim transaction failed: {}", failed.error);
+                }
+                (0, failed.block)
+            }
+            Err(e) => return Err(e.context(format!("the claim was not included; the envelope is kept in {}", saved.display()))),
+        },
+    };
+    // 2. Deliver, only if the bounty is reserved for exactly this envelope at the claim's block.
+    pb.set_message("delivering the model (waiting for finality)");
+    let delivered = deliver_claim(&chain, a.bounty, &file, &keypair, Some(at)).await;
     pb.finish_and_clear();
-    let paid = revealed
-        .events
-        .find_first::<runtime::zkml_bounties::events::BountyClaimed>()
-        .ok_or_else(|| anyhow!("the claim was included but no payout event was found"))??;
-    let fees = committed.fee + revealed.fee;
+    let delivered = delivered.with_context(|| format!("bounty {} was not delivered (envelope kept in {})", a.bounty, saved.display()))?;
+    let _ = std::fs::remove_file(&saved);
+    let fees = claim_fee + delivered.fee;
     print(
         json,
-        json!({"bounty": a.bounty, "payee": paid.payee.to_string(), "amount": paid.amount.to_string(), "fees": fees.to_string(),
-               "block": revealed.block_hash, "proving_seconds": proving_seconds,
+        json!({"bounty": a.bounty, "payee": delivered.payee.to_string(), "amount": delivered.amount.to_string(), "fees": fees.to_string(),
+               "block": delivered.block_hash, "proving_seconds": proving_seconds, "envelope_hash": files::to_hex(&envelope_hash),
                "float_mse": report.float_mse, "quantized_mse": report.quantized_mse, "mse_cap": mse_cap}),
         || format!("bounty {} paid: {} to {} (finalized in {}); proved in {proving_seconds:.1} s, fees {}",
-                   a.bounty, chain::tokens(paid.amount), paid.payee, revealed.block_hash, chain::tokens(fees)),
+                   a.bounty, chain::tokens(delivered.amount), delivered.payee, delivered.block_hash, chain::tokens(fees)),
+    );
+    Ok(())
+}
+
+/// Where `claim-bounty` keeps the envelope of a claim until it is delivered.
+fn pending_claims_dir() -> PathBuf {
+    dirs_cache().join("claims")
+}
+
+fn save_pending_claim(bounty: u64, file: &ClaimFile) -> Result<PathBuf> {
+    let dir = pending_claims_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tag = file.envelope_hash.trim_start_matches("0x").chars().take(16).collect::<String>();
+    let path = dir.join(format!("bounty-{bounty}-{tag}.json"));
+    files::write_json(&path, file)?;
+    Ok(path)
+}
+
+struct Delivered {
+    payee: AccountId32,
+    amount: u128,
+    fee: u128,
+    block_hash: String,
+}
+
+/// Sends `deliver` for `file`'s envelope, but only after reading, at `at` (a best block holding the claim) or
+/// the finalized block, that `bounty` is reserved for exactly this envelope hash and payee and still within
+/// its window. Otherwise nothing is sent: a delivery that fails on chain would publish the ciphertext.
+async fn deliver_claim(chain: &Chain, bounty: u64, file: &ClaimFile, keypair: &subxt_signer::sr25519::Keypair, at: Option<chain::H256>) -> Result<Delivered> {
+    let envelope = file.envelope()?;
+    let envelope_hash = fr_to_bytes(&envelope.hash());
+    let payee = files::parse_account(&file.payee)?;
+    ensure!(file.bounty_id == bounty, "the claim file is for bounty {}, not {bounty}", file.bounty_id);
+    let b = match at {
+        Some(block) => chain.bounty_at(bounty, block).await?,
+        None => chain.bounty(bounty).await?,
+    }
+    .ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
+    let r = match &b.state {
+        BountyState::Reserved(r) => r,
+        BountyState::Paid { payee } => bail!("bounty {bounty} is already paid (to {payee}); nothing was sent"),
+        other => bail!("bounty {bounty} is not reserved ({}); nothing was sent: claim it first", other.describe()),
+    };
+    if r.envelope_hash != envelope_hash || r.payee.0 != payee {
+        bail!(
+            "bounty {bounty} is reserved for another claim (envelope hash {}, payee {}): this claim lost the race. \
+             Nothing was sent but its proof and envelope hash, which reveal nothing about the model",
+            files::to_hex(&r.envelope_hash),
+            r.payee
+        );
+    }
+    let now = chain.finalized_number().await?;
+    ensure!(now <= r.deliver_by as u64, "the reservation of bounty {bounty} lapsed at block {}; nothing was sent", r.deliver_by);
+    let call = runtime::transactions().zkml_bounties().deliver(
+        bounty,
+        envelope.competitor_pk.to_bytes(),
+        fr_to_bytes(&envelope.nonce),
+        bounded(envelope.ciphertext.iter().map(fr_to_bytes).collect()),
+    );
+    let included = chain.submit(&call, keypair).await?;
+    let paid = included
+        .events
+        .find_first::<runtime::zkml_bounties::events::BountyClaimed>()
+        .ok_or_else(|| anyhow!("the delivery was included but no payout event was found"))??;
+    Ok(Delivered { payee: paid.payee, amount: paid.amount, fee: included.fee, block_hash: included.block_hash })
+}
+
+/// Competitor: finishes a reserved claim by delivering its envelope (`claim-bounty` keeps it until then;
+/// `--claim` takes a claim file such as `zkml prove` writes).
+pub async fn deliver(bounty: u64, claim: Option<&Path>, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+    let keypair = signer.keypair()?;
+    let chain = Chain::connect(&net.url).await?;
+    let candidates: Vec<PathBuf> = match claim {
+        Some(p) => vec![p.to_path_buf()],
+        None => {
+            let prefix = format!("bounty-{bounty}-");
+            let mut found: Vec<PathBuf> = std::fs::read_dir(pending_claims_dir())
+                .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            found.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)));
+            ensure!(!found.is_empty(), "no kept claim for bounty {bounty} in {}: pass --claim FILE", pending_claims_dir().display());
+            found
+        }
+    };
+    // With several kept claims, deliver the one the chain reserved.
+    let b = chain.bounty(bounty).await?.ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
+    let mut chosen = None;
+    for path in &candidates {
+        let file = ClaimFile::load(path)?;
+        if let BountyState::Reserved(r) = &b.state {
+            if file.envelope()?.hash() == fr_from_bytes(&r.envelope_hash).map_err(|_| anyhow!("reserved hash"))? {
+                chosen = Some((path.clone(), file));
+                break;
+            }
+        }
+        if chosen.is_none() && candidates.len() == 1 {
+            chosen = Some((path.clone(), file));
+        }
+    }
+    let (path, file) = chosen.ok_or_else(|| anyhow!("none of the kept claims for bounty {bounty} holds its reservation ({})", b.state.describe()))?;
+    let pb = spinner(json, "delivering the model (waiting for finality)");
+    let delivered = deliver_claim(&chain, bounty, &file, &keypair, None).await;
+    pb.finish_and_clear();
+    let delivered = delivered?;
+    if claim.is_none() {
+        let _ = std::fs::remove_file(&path);
+    }
+    print(
+        json,
+        json!({"bounty": bounty, "payee": delivered.payee.to_string(), "amount": delivered.amount.to_string(),
+               "fee": delivered.fee.to_string(), "block": delivered.block_hash}),
+        || format!("bounty {bounty} paid: {} to {} (finalized in {})", chain::tokens(delivered.amount), delivered.payee, delivered.block_hash),
     );
     Ok(())
 }
@@ -499,7 +669,7 @@ pub async fn retrieve_model(bounty: u64, secret_key: &Path, out: &Path, net: &En
         secret_key.display()
     );
     let claim = chain.claim(bounty).await?.ok_or_else(|| anyhow!("bounty {bounty} has no paid claim yet ({})", b.state.describe()))?;
-    let info = chain.dataset(b.dataset).await?.ok_or_else(|| anyhow!("the bounty's dataset is not registered"))?;
+    let info = chain.dataset(&b.issuer, b.dataset).await?.ok_or_else(|| anyhow!("the bounty's dataset is not registered"))?;
     let (shape, scales) = shape_and_scales(&info);
     let competitor_pk = PublicKey::from_bytes(&claim.competitor_key).map_err(|e| anyhow!("stored competitor key: {e:?}"))?;
     let nonce = fr_from_bytes(&claim.nonce).map_err(|_| anyhow!("stored nonce is not a field element"))?;
@@ -519,35 +689,83 @@ pub async fn retrieve_model(bounty: u64, secret_key: &Path, out: &Path, net: &En
     Ok(())
 }
 
-/// Issuer: refunds an expired, unclaimed bounty. Checked first so a refusal costs no fee.
-pub async fn remove_bounty(bounty: u64, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+/// Issuer: refunds an expired, unclaimed bounty (`cancel_bounty`) and removes the finished record
+/// (`remove_bounty`), which returns its storage deposit. A paid bounty's record holds the model's envelope, so
+/// it is removed only with `delete_model` (after `retrieve-model`). Checked first so a refusal costs no fee.
+pub async fn remove_bounty(bounty: u64, delete_model: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     let who = chain::account_of(&keypair);
     let chain = Chain::connect(&net.url).await?;
     let b = chain.bounty(bounty).await?.ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
     ensure!(b.issuer == who, "bounty {bounty} was posted by {}, not by {who}", b.issuer);
-    ensure!(matches!(b.state, BountyState::Open), "bounty {bounty} is not open: {}", b.state.describe());
     let now = chain.finalized_number().await?;
-    ensure!(
-        now > b.expires_at as u64,
-        "bounty {bounty} cannot be removed before it expires at block {} (finalized block is {now})",
-        b.expires_at
-    );
-    ensure!(
-        now > b.locked_until as u64,
-        "bounty {bounty} is locked by a claim commitment until block {}",
-        b.locked_until
-    );
+    let cancel = match &b.state {
+        BountyState::Open => true,
+        BountyState::Reserved(r) if now > r.deliver_by as u64 => true, // lapsed: cancelling settles it
+        BountyState::Reserved(r) => bail!("bounty {bounty} is reserved by a verified claim until block {}: it cannot be removed meanwhile", r.deliver_by),
+        BountyState::Paid { .. } if !delete_model => bail!(
+            "bounty {bounty} is paid; its record holds the model's envelope. Run retrieve-model first, then remove-bounty --delete-model"
+        ),
+        BountyState::Paid { .. } | BountyState::Cancelled => false,
+    };
+    if cancel {
+        ensure!(
+            now > b.expires_at as u64,
+            "bounty {bounty} cannot be removed before it expires at block {} (finalized block is {now})",
+            b.expires_at
+        );
+    }
     let pb = spinner(json, "removing the bounty (waiting for finality)");
-    let included = chain.submit(&runtime::transactions().zkml_bounties().cancel_bounty(bounty), &keypair).await?;
+    let mut refunded = 0u128;
+    let mut fees = 0u128;
+    if cancel {
+        let included = chain.submit(&runtime::transactions().zkml_bounties().cancel_bounty(bounty), &keypair).await?;
+        refunded = included
+            .events
+            .find_first::<runtime::zkml_bounties::events::BountyCancelled>()
+            .ok_or_else(|| anyhow!("the bounty was cancelled but its event is missing"))??
+            .refunded;
+        fees += included.fee;
+    }
+    let removed = chain.submit(&runtime::transactions().zkml_bounties().remove_bounty(bounty), &keypair).await?;
+    fees += removed.fee;
+    let deposit = b.deposit.0;
     pb.finish_and_clear();
-    let refunded = included
-        .events
-        .find_first::<runtime::zkml_bounties::events::BountyCancelled>()
-        .ok_or_else(|| anyhow!("the bounty was removed but its event is missing"))??
-        .refunded;
-    print(json, json!({"bounty": bounty, "refunded": refunded.to_string(), "fee": included.fee.to_string()}), || {
-        format!("removed bounty {bounty}: {} refunded to {who}", chain::tokens(refunded))
+    print(
+        json,
+        json!({"bounty": bounty, "refunded": refunded.to_string(), "deposit_returned": deposit.to_string(), "fee": fees.to_string()}),
+        || format!("removed bounty {bounty}: {} refunded and a {} storage deposit returned to {who}", chain::tokens(refunded), chain::tokens(deposit)),
+    );
+    Ok(())
+}
+
+/// Owner: removes a dataset record (`key == false`) or verifying-key record (`key == true`) that no bounty
+/// record uses, returning its storage deposit.
+pub async fn remove_record(hash: &str, key: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+    let keypair = signer.keypair()?;
+    let who = chain::account_of(&keypair);
+    let chain = Chain::connect(&net.url).await?;
+    let (what, bounties) = if key {
+        let h: [u8; 32] =
+            files::from_hex(hash, "verifying key hash")?.try_into().map_err(|_| anyhow!("a verifying key hash is 32 bytes"))?;
+        let vk = chain.verifying_key(&who, h).await?.ok_or_else(|| anyhow!("{who} has no verifying key {}", files::to_hex(&h)))?;
+        ("verifying key", vk.bounties)
+    } else {
+        let h = parse_hash(hash, "dataset hash")?;
+        let ds = chain.dataset(&who, h).await?.ok_or_else(|| anyhow!("{who} has no dataset {}", files::to_hex(&h)))?;
+        ("dataset", ds.bounties)
+    };
+    ensure!(bounties == 0, "the {what} is used by {bounties} bounty record(s): remove those first (remove-bounty)");
+    let pb = spinner(json, &format!("removing the {what} (waiting for finality)"));
+    let included = if key {
+        let h: [u8; 32] = files::from_hex(hash, "verifying key hash")?.try_into().map_err(|_| anyhow!("32 bytes"))?;
+        chain.submit(&runtime::transactions().zkml_bounties().remove_verifying_key(h), &keypair).await?
+    } else {
+        chain.submit(&runtime::transactions().zkml_bounties().remove_dataset(parse_hash(hash, "dataset hash")?), &keypair).await?
+    };
+    pb.finish_and_clear();
+    print(json, json!({"removed": what, "hash": hash, "fee": included.fee.to_string()}), || {
+        format!("removed {what} {hash}; its storage deposit is returned to {who}")
     });
     Ok(())
 }

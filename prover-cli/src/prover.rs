@@ -2,12 +2,16 @@
 //!
 //! # Who must trust a Groth16 setup
 //! `setup` samples secret randomness ("toxic waste") and derives the proving and verifying keys from it.
-//! Whoever knows that randomness can forge a proof of *any* statement for that key, i.e. claim every bounty
-//! that uses it, with any model. The keys are made per shape, so the party that must trust a key is the
-//! organizer who escrows a bounty against it (and the competitors, who need the key to be correct to get
-//! paid). Here the randomness is drawn from the OS and dropped as soon as the keys exist; a community that
-//! does not want to trust one key maker should run a multi-party ceremony (e.g. snarkjs' powers of tau +
-//! phase 2) and register the resulting key instead.
+//! Whoever knows that randomness can forge a proof of *any* statement for that key, with no model at all:
+//! a claim to any payee, for any envelope hash. The party who *gains* from that is the one who makes the key
+//! today, the organizer: with a trapdoor they can take their own bounty back at any time (a forged claim to
+//! themselves, which also beats any honest claim in the pool), so a competitor may train and prove for a
+//! prize that was never really on offer. Reserve-then-deliver keeps the model safe even then (nothing is
+//! delivered unless the competitor's own claim holds the reservation), but the prize is not. So it is the
+//! **competitor** who must trust the key, and today nothing lets them check it: an honestly made key and a
+//! trapdoored one look the same. Here the randomness is drawn from
+//! the OS and dropped as soon as the keys exist, which only the key maker can know; keys from a multi-party
+//! ceremony, sound if any one contributor was honest (a competitor can be one), are the real answer.
 use crate::{
     circuit::{r1cs::R1cs, ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides},
     quant::{self, QuantDataset, QuantModel},

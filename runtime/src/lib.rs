@@ -218,14 +218,20 @@ impl pallet_zkml_bounties::Config for Runtime {
         StorageDepositReason,
         LinearStoragePrice<ConstU128<DEPOSIT_BASE>, ConstU128<DEPOSIT_PER_BYTE>, Balance>,
     >;
-    /// A claim key (8 public inputs) is 512 bytes compressed.
+    /// A claim key (8 public inputs) is exactly `zkml_primitives::groth16::VERIFYING_KEY_BYTES` (520) bytes
+    /// compressed; the bound only limits what a call may carry before it is checked.
     type MaxVerifyingKeyLen = ConstU32<1024>;
     type MaxCidLen = ConstU32<128>;
     type MaxFeatures = ConstU32<256>;
     type MaxParams = ConstU32<1024>;
-    /// Two minutes to reveal a committed claim.
-    type ClaimWindow = ConstU32<{ 2 * MINUTES }>;
-    type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
+    /// A payout must be able to create the payee's account.
+    type MinBountyAmount = ConstU128<EXISTENTIAL_DEPOSIT>;
+    /// Held while a reservation awaits delivery; forfeited to the issuer if it lapses.
+    type ClaimBond = ConstU128<{ UNIT / 10 }>;
+    /// An hour to deliver a reserved claim: far beyond a finality stall, since the CLI delivers as soon as
+    /// the claim is in a best block.
+    type DeliveryWindow = ConstU32<{ 60 * MINUTES }>;
+    type WeightInfo = ();
 }
 
 #[frame_support::runtime]

@@ -162,3 +162,32 @@ impl Network {
         self.dir.path().join(rel).to_str().expect("utf-8 path").to_string()
     }
 }
+
+/// The storage key of `System::Events`: `twox128("System") ++ twox128("Events")`.
+const SYSTEM_EVENTS_KEY: &str = "26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7";
+
+/// Everything a chain has published up to its finalized head, as raw bytes: every extrinsic of every block
+/// and every block's events. What an observer (an organizer reading blocks) could see.
+pub async fn published_bytes(url: &str) -> Result<Vec<Vec<u8>>> {
+    use subxt::{config::RpcConfigFor, rpcs::LegacyRpcMethods, PolkadotConfig};
+    let rpc = LegacyRpcMethods::<RpcConfigFor<PolkadotConfig>>::new(subxt::rpcs::RpcClient::from_insecure_url(url).await?);
+    let head = rpc.chain_get_finalized_head().await?;
+    let number = rpc.chain_get_header(Some(head)).await?.context("finalized header")?.number;
+    let events_key: Vec<u8> = (0..SYSTEM_EVENTS_KEY.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&SYSTEM_EVENTS_KEY[i..i + 2], 16).expect("hex"))
+        .collect();
+    let mut out = Vec::new();
+    for n in 0..=number {
+        let hash = rpc.chain_get_block_hash(Some(n.into())).await?.context("block hash")?;
+        let block = rpc.chain_get_block(Some(hash)).await?.context("block")?;
+        out.extend(block.block.extrinsics.into_iter().map(|e| e.0));
+        out.extend(rpc.state_get_storage(&events_key, Some(hash)).await?);
+    }
+    Ok(out)
+}
+
+/// Whether any of `needles` (32-byte field elements) occurs in any of `haystack`'s byte strings.
+pub fn contains_any(haystack: &[Vec<u8>], needles: &[[u8; 32]]) -> bool {
+    haystack.iter().any(|blob| blob.windows(32).any(|w| needles.iter().any(|n| w == n)))
+}

@@ -36,7 +36,7 @@ POSTED=$(org add-bounty --dataset "$HASH" --amount "$AMOUNT_TOKENS" --mse 3000 -
 BOUNTY=$(echo "$POSTED" | json v.bounty)
 say "bounty $BOUNTY posted through alice"
 
-step "competitor (eve): the bounty is visible, download-dataset, claim-bounty (prove, commit, reveal)"
+step "competitor (eve): the bounty is visible, download-dataset, claim-bounty (prove, reserve with the proof, deliver the model)"
 bounty_open_on() { zk list-bounties --hash "$HASH" --url "$1" | json "v.find((b) => b.bounty === $BOUNTY)?.state" | grep -qx open; }
 eventually 120 "bounty $BOUNTY listed as open on eve" bounty_open_on "$COMP_WS"
 comp download-dataset --hash "$HASH" --path "$WORK/downloaded" >/dev/null

@@ -1,16 +1,28 @@
-//! Benchmarks (frame-benchmarking v2). The claim benchmarks submit a real proof from
-//! `benchmark_fixture.bin` (made by the prover: see `tests::regenerate_benchmark_fixture`), so the measured
-//! weight includes the Groth16 verification as the runtime performs it.
+//! Benchmarks (frame-benchmarking v2). The claim benchmark submits a real proof from `benchmark_fixture.bin`
+//! (made by the prover: see `tests::regenerate_benchmark_fixture`), so the measured weight includes the
+//! Groth16 verification as the runtime performs it. `deliver` is measured over the ciphertext length `n`
+//! (the envelope hash is linear in it), `register_dataset` over the feature count `p`; claim and cancel are
+//! measured in their worst case, settling a lapsed reservation first.
 use super::*;
 use crate::{
     fixture::{Fixture, FIXTURE_PAYEE},
-    pallet::{BalanceOf, Bounties},
+    pallet::{BalanceOf, Bounties, BountyState, FieldBytes, HoldReason, Reservation},
 };
+use alloc::vec::Vec;
 use codec::Decode;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::fungible::Mutate, BoundedVec};
-use frame_system::RawOrigin;
+use frame_support::{
+    traits::{fungible::Mutate, fungible::MutateHold, Get},
+    BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
+use zkml_primitives::{
+    claim::Envelope,
+    encoding::{fr_from_bytes, fr_to_bytes},
+    keys::PublicKey,
+    Fr,
+};
 
 fn load_fixture() -> Fixture {
     Fixture::decode(&mut &include_bytes!("benchmark_fixture.bin")[..]).expect("fixture decodes")
@@ -28,31 +40,70 @@ where
 /// Enough to create the payee's account when it is paid.
 fn bounty_amount<T: Config>() -> BalanceOf<T> {
     use frame_support::traits::fungible::Inspect;
-    T::Currency::minimum_balance().saturating_mul(1_000u32.into())
+    T::Currency::minimum_balance().saturating_mul(1_000u32.into()).max(T::MinBountyAmount::get())
 }
 
-/// Registers the fixture's dataset and key and posts bounty 0 with it; returns the issuer.
+const EXPIRES_IN: u32 = 100;
+
+/// Registers the fixture's dataset under `who`.
+fn register_fixture_dataset<T: Config>(who: &T::AccountId, f: &Fixture) {
+    let scales = f.x_frac_bits.clone().try_into().expect("fits");
+    Pallet::<T>::register_dataset(RawOrigin::Signed(who.clone()).into(), f.dataset, Default::default(), f.shape, scales, f.y_frac_bits)
+        .expect("dataset");
+}
+
+/// Registers the fixture's verifying key under `who`; returns its hash.
+fn register_fixture_key<T: Config>(who: &T::AccountId, f: &Fixture) -> [u8; 32] {
+    let key = f.verifying_key.clone().try_into().expect("fits");
+    Pallet::<T>::register_verifying_key(RawOrigin::Signed(who.clone()).into(), key, f.shape, Default::default()).expect("key");
+    sp_io::hashing::blake2_256(&f.verifying_key)
+}
+
+
+/// Registers the fixture's dataset and key and posts bounty 0 with them at block 1; returns the issuer.
 fn open_bounty<T: Config>(f: &Fixture) -> T::AccountId
 where
     T::Currency: Mutate<T::AccountId>,
 {
+    frame_system::Pallet::<T>::set_block_number(1u32.into());
     let issuer = funded::<T>("issuer");
-    let origin = || RawOrigin::Signed(issuer.clone());
-    Pallet::<T>::register_dataset(
-        origin().into(),
+    register_fixture_dataset::<T>(&issuer, f);
+    let key_hash = register_fixture_key::<T>(&issuer, f);
+    Pallet::<T>::post_bounty(
+        RawOrigin::Signed(issuer.clone()).into(),
         f.dataset,
-        Default::default(),
-        f.shape,
-        f.x_frac_bits.clone().try_into().expect("fits"),
-        f.y_frac_bits,
+        key_hash,
+        f.issuer_key,
+        f.sse_cap,
+        bounty_amount::<T>(),
+        EXPIRES_IN.into(),
     )
-    .expect("dataset");
-    Pallet::<T>::register_verifying_key(origin().into(), f.verifying_key.clone().try_into().expect("fits"), f.shape, Default::default())
-        .expect("key");
-    let key_hash = sp_io::hashing::blake2_256(&f.verifying_key);
-    Pallet::<T>::post_bounty(origin().into(), f.dataset, key_hash, f.issuer_key, f.sse_cap, bounty_amount::<T>(), 100u32.into())
-        .expect("bounty");
+    .expect("bounty");
     issuer
+}
+
+/// Puts bounty 0 in the reserved state (as a verified claim would), with the bond held from `claimant`.
+fn reserve<T: Config>(claimant: &T::AccountId, payee: T::AccountId, envelope_hash: FieldBytes, deliver_by: BlockNumberFor<T>)
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    let bond = T::ClaimBond::get();
+    T::Currency::hold(&HoldReason::ClaimBond.into(), claimant, bond).expect("bond");
+    Bounties::<T>::mutate(0, |b| {
+        b.as_mut().expect("bounty 0").state =
+            BountyState::Reserved(Reservation { claimant: claimant.clone(), payee, envelope_hash, deliver_by, bond })
+    });
+}
+
+/// The fixture's competitor key and nonce with `n` ciphertext elements, and its envelope hash.
+fn envelope_of_len(f: &Fixture, n: u32) -> (Vec<FieldBytes>, FieldBytes) {
+    let ciphertext: Vec<FieldBytes> = (0..n).map(|i| fr_to_bytes(&Fr::from(i as u64 + 1_000_003))).collect();
+    let envelope = Envelope {
+        competitor_pk: PublicKey::from_bytes(&f.competitor_key).expect("fixture key"),
+        nonce: fr_from_bytes(&f.nonce).expect("fixture nonce"),
+        ciphertext: ciphertext.iter().map(|c| fr_from_bytes(c).expect("canonical")).collect(),
+    };
+    (ciphertext, fr_to_bytes(&envelope.hash()))
 }
 
 #[benchmarks(where T::Currency: Mutate<T::AccountId>)]
@@ -60,12 +111,15 @@ mod benchmarks {
     use super::*;
 
     #[benchmark]
-    fn register_dataset() {
-        let f = load_fixture();
+    fn register_dataset(p: Linear<1, { T::MaxFeatures::get() }>) {
         let who = funded::<T>("organizer");
+        let dataset = [1u8; 32];
+        let shape = crate::pallet::DatasetShape { m: 1, p, n: 1 };
+        let scales: BoundedVec<i8, T::MaxFeatures> = alloc::vec![0i8; p as usize].try_into().unwrap();
+        let cid: BoundedVec<u8, T::MaxCidLen> = alloc::vec![b'Q'; T::MaxCidLen::get() as usize].try_into().unwrap();
         #[extrinsic_call]
-        _(RawOrigin::Signed(who), f.dataset, Default::default(), f.shape, f.x_frac_bits.try_into().unwrap(), f.y_frac_bits);
-        assert!(crate::pallet::Datasets::<T>::contains_key(f.dataset));
+        _(RawOrigin::Signed(who.clone()), dataset, cid, shape, scales, 8);
+        assert!(crate::pallet::Datasets::<T>::contains_key(who, dataset));
     }
 
     #[benchmark]
@@ -73,74 +127,102 @@ mod benchmarks {
         let f = load_fixture();
         let who = funded::<T>("registrant");
         let key: BoundedVec<u8, T::MaxVerifyingKeyLen> = f.verifying_key.clone().try_into().unwrap();
+        let cid: BoundedVec<u8, T::MaxCidLen> = alloc::vec![b'Q'; T::MaxCidLen::get() as usize].try_into().unwrap();
         #[extrinsic_call]
-        _(RawOrigin::Signed(who), key, f.shape, Default::default());
-        assert!(crate::pallet::VerifyingKeys::<T>::contains_key(sp_io::hashing::blake2_256(&f.verifying_key)));
+        _(RawOrigin::Signed(who.clone()), key, f.shape, cid);
+        assert!(crate::pallet::VerifyingKeys::<T>::contains_key(who, sp_io::hashing::blake2_256(&f.verifying_key)));
     }
 
     #[benchmark]
     fn post_bounty() {
         let f = load_fixture();
         let who = funded::<T>("issuer");
-        Pallet::<T>::register_dataset(
-            RawOrigin::Signed(who.clone()).into(),
-            f.dataset,
-            Default::default(),
-            f.shape,
-            f.x_frac_bits.clone().try_into().unwrap(),
-            f.y_frac_bits,
-        )
-        .unwrap();
-        Pallet::<T>::register_verifying_key(
-            RawOrigin::Signed(who.clone()).into(),
-            f.verifying_key.clone().try_into().unwrap(),
-            f.shape,
-            Default::default(),
-        )
-        .unwrap();
-        let key_hash = sp_io::hashing::blake2_256(&f.verifying_key);
+        register_fixture_dataset::<T>(&who, &f);
+        let key_hash = register_fixture_key::<T>(&who, &f);
         #[extrinsic_call]
-        _(RawOrigin::Signed(who), f.dataset, key_hash, f.issuer_key, f.sse_cap, bounty_amount::<T>(), 100u32.into());
+        _(RawOrigin::Signed(who), f.dataset, key_hash, f.issuer_key, f.sse_cap, bounty_amount::<T>(), EXPIRES_IN.into());
         assert!(Bounties::<T>::contains_key(0));
     }
 
+    /// Worst case: a lapsed reservation is settled (bond forfeited) before the proof is verified.
     #[benchmark]
-    fn claim_bounty() {
+    fn claim() {
         let f = load_fixture();
         open_bounty::<T>(&f);
+        let stalled = funded::<T>("stalled");
+        reserve::<T>(&stalled, stalled.clone(), [3u8; 32], 2u32.into());
+        frame_system::Pallet::<T>::set_block_number(3u32.into());
+        let envelope = Envelope {
+            competitor_pk: PublicKey::from_bytes(&f.competitor_key).unwrap(),
+            nonce: fr_from_bytes(&f.nonce).unwrap(),
+            ciphertext: f.ciphertext.iter().map(|c| fr_from_bytes(c).unwrap()).collect(),
+        };
+        let envelope_hash = fr_to_bytes(&envelope.hash());
         let claimant = funded::<T>("claimant");
         let payee = T::AccountId::decode(&mut &FIXTURE_PAYEE[..]).expect("32-byte or smaller account ids decode");
         #[extrinsic_call]
-        _(
-            RawOrigin::Signed(claimant),
-            0,
-            f.proof.try_into().unwrap(),
-            f.ciphertext.try_into().unwrap(),
-            f.competitor_key,
-            f.nonce,
-            payee.clone(),
-        );
+        _(RawOrigin::Signed(claimant), 0, f.proof.try_into().unwrap(), envelope_hash, payee);
+        assert!(matches!(Bounties::<T>::get(0).map(|b| b.state), Some(BountyState::Reserved(_))));
+    }
+
+    /// `n` ciphertext elements hashed and stored; pays a fresh payee account.
+    #[benchmark]
+    fn deliver(n: Linear<1, { T::MaxParams::get() }>) {
+        let f = load_fixture();
+        open_bounty::<T>(&f);
+        let (ciphertext, envelope_hash) = envelope_of_len(&f, n);
+        Bounties::<T>::mutate(0, |b| b.as_mut().unwrap().params = n);
+        let claimant = funded::<T>("claimant");
+        let payee: T::AccountId = account("payee", 0, 0);
+        reserve::<T>(&claimant, payee, envelope_hash, 50u32.into());
+        let ciphertext: BoundedVec<FieldBytes, T::MaxParams> = ciphertext.try_into().unwrap();
+        #[extrinsic_call]
+        _(RawOrigin::Signed(claimant), 0, f.competitor_key, f.nonce, ciphertext);
         assert!(crate::pallet::Claims::<T>::contains_key(0));
     }
 
-    #[benchmark]
-    fn commit_claim() {
-        let f = load_fixture();
-        open_bounty::<T>(&f);
-        let committer = funded::<T>("committer");
-        #[extrinsic_call]
-        _(RawOrigin::Signed(committer.clone()), 0, [7u8; 32]);
-        assert!(crate::pallet::Commitments::<T>::contains_key(0, committer));
-    }
-
+    /// Worst case: a lapsed reservation is settled before the refund.
     #[benchmark]
     fn cancel_bounty() {
         let f = load_fixture();
         let issuer = open_bounty::<T>(&f);
-        frame_system::Pallet::<T>::set_block_number(1_000u32.into());
+        let stalled = funded::<T>("stalled");
+        reserve::<T>(&stalled, stalled.clone(), [3u8; 32], (EXPIRES_IN + 1).into());
+        frame_system::Pallet::<T>::set_block_number((EXPIRES_IN + 10).into());
         #[extrinsic_call]
         _(RawOrigin::Signed(issuer), 0);
-        assert!(matches!(Bounties::<T>::get(0).map(|b| b.state), Some(crate::pallet::BountyState::Cancelled)));
+        assert!(matches!(Bounties::<T>::get(0).map(|b| b.state), Some(BountyState::Cancelled)));
+    }
+
+    #[benchmark]
+    fn remove_bounty() {
+        let f = load_fixture();
+        let issuer = open_bounty::<T>(&f);
+        frame_system::Pallet::<T>::set_block_number((EXPIRES_IN + 10).into());
+        Pallet::<T>::cancel_bounty(RawOrigin::Signed(issuer.clone()).into(), 0).unwrap();
+        #[extrinsic_call]
+        _(RawOrigin::Signed(issuer), 0);
+        assert!(!Bounties::<T>::contains_key(0));
+    }
+
+    #[benchmark]
+    fn remove_dataset() {
+        let f = load_fixture();
+        let who = funded::<T>("organizer");
+        register_fixture_dataset::<T>(&who, &f);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), f.dataset);
+        assert!(!crate::pallet::Datasets::<T>::contains_key(who, f.dataset));
+    }
+
+    #[benchmark]
+    fn remove_verifying_key() {
+        let f = load_fixture();
+        let who = funded::<T>("registrant");
+        let key_hash = register_fixture_key::<T>(&who, &f);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), key_hash);
+        assert!(!crate::pallet::VerifyingKeys::<T>::contains_key(who, key_hash));
     }
 
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -8,31 +8,52 @@
 //! ## Lifecycle
 //! 1. An organizer calls [`Pallet::register_dataset`]: the dataset hash (Poseidon, see
 //!    `zkml_primitives::dataset`), its IPFS CID, its shape `(m, p, n)` and the quantization scales.
-//! 2. Anyone calls [`Pallet::register_verifying_key`] once per key: the key is decoded and checked (it must
-//!    serve the claim layout's 8 public inputs) and is referenced by its `blake2_256` hash from then on.
-//! 3. The organizer calls [`Pallet::post_bounty`] naming a dataset, a key for the dataset's shape, their
-//!    BabyJubJub public key, the SSE cap and the amount. The amount is put on hold
-//!    ([`HoldReason::BountyEscrow`]) until it is paid or refunded.
-//! 4. A competitor claims with [`Pallet::claim_bounty`], or — protected from the issuer withdrawing first —
-//!    with [`Pallet::commit_claim`] then [`Pallet::reveal_claim`] (below). The runtime verifies the proof
-//!    against (dataset hash, cap, payee, bounty id, issuer key, envelope hash), moves the held amount to the
-//!    payee and stores the envelope (competitor key, nonce, ciphertext) the issuer decrypts the model from.
-//! 5. After expiry, and only when no claim commitment is still open, the issuer may
-//!    [`Pallet::cancel_bounty`] to release the hold.
+//! 2. The organizer calls [`Pallet::register_verifying_key`]: the key is decoded and checked (exactly the
+//!    compressed size of a key for the claim layout's 8 public inputs) and is referenced by its `blake2_256`.
+//! 3. The organizer calls [`Pallet::post_bounty`] naming one of *their own* datasets, one of *their own* keys
+//!    for the dataset's shape, their BabyJubJub public key, the SSE cap and the amount (at least
+//!    [`Config::MinBountyAmount`]). The amount is held ([`HoldReason::BountyEscrow`]) until paid or refunded.
+//! 4. A competitor **reserves** the bounty with [`Pallet::claim`]: a proof, the envelope hash and the payee. The runtime verifies the proof against (dataset hash, cap, payee, bounty id, issuer
+//!    key, envelope hash) and the first valid claim reserves the bounty for [`Config::DeliveryWindow`] blocks,
+//!    holding a [`Config::ClaimBond`] from the claimant. Meanwhile nobody else can claim and the issuer
+//!    cannot cancel.
+//! 5. The model is **delivered** with [`Pallet::deliver`]: the competitor key, nonce and ciphertext, which
+//!    must hash to the reserved envelope hash. The escrow goes to the payee, the bond back to the claimant, and the envelope is
+//!    stored in [`Claims`] for the issuer to decrypt. If nobody delivers in time the reservation lapses: the
+//!    bond is forfeited to the issuer and the bounty is open again (done by the next claim or cancel).
+//! 6. After expiry the issuer may [`Pallet::cancel_bounty`] an open bounty to release the escrow.
+//! 7. Finished records are removed by their owner to get the storage deposit back:
+//!    [`Pallet::remove_bounty`] (cancelled, or paid once the issuer has retrieved the model),
+//!    [`Pallet::remove_dataset`] and [`Pallet::remove_verifying_key`] (once no bounty record uses them).
 //!
-//! ## Commit–reveal
-//! A claim in the transaction pool is public: the issuer could see it and race to cancel, and anyone could
-//! copy it (copying is useless — the payee is a public input of the proof — but cancelling is not). So a
-//! competitor first submits `commit_claim(bounty, blake2_256(("zkml/commit/v1", bounty, proof, payee, salt)))`
-//! while the bounty is open. That locks the bounty against cancellation for [`Config::ClaimWindow`] blocks.
-//! Within the window the competitor submits `reveal_claim` with the proof, envelope, payee and salt; it is
-//! checked against the commitment, then verified and paid like a direct claim. A commitment made before expiry
-//! may be revealed after expiry. Nothing about the proof is visible until the bounty is already locked.
+//! ## Why reserve, then deliver
+//! The proof binds the envelope only through its hash (public input 7), so a claim can be verified without
+//! the ciphertext. A claim that loses a race (another valid claim reserved the bounty first, or the issuer
+//! solved their own public-data bounty) is included as a failed extrinsic holding a proof and a hash, which
+//! reveal nothing about the model (Groth16 is zero-knowledge; the hash absorbs a fresh random nonce). The
+//! ciphertext is sent only once the bounty is reserved for *this* envelope, and [`Pallet::deliver`] pays
+//! whoever's envelope it is: the payee is fixed by the proof, so anyone who copies a claim from the pool
+//! only reserves the bounty for the original payee (and risks their own bond), and the original competitor
+//! can still deliver. For the same reason a claim carries nothing the proof does not bind: the competitor key
+//! is sent with the delivery (it is part of the hashed envelope), so a copier cannot swap it and leave a
+//! reservation nobody can deliver.
+//!
+//! ## Records nobody can squat
+//! Datasets and verifying keys are keyed by `(owner, hash)`, and a bounty may only use its issuer's own
+//! records. Registering somebody else's dataset hash or key bytes first (from the transaction pool) creates
+//! the squatter's own record and nothing else.
 //!
 //! ## Deposits
 //! Datasets, verifying keys and bounties each hold a storage deposit from their creator through
-//! [`Config::Deposit`] (a `Consideration`, sized by the record's encoded length). The bounty deposit covers
-//! the stored envelope too, since the issuer is the one who needs it.
+//! [`Config::Deposit`] (a `Consideration`, sized by the record's encoded length), returned when the record is
+//! removed. The bounty deposit covers the stored envelope too, since the issuer is the one who needs it.
+//! Reservations are paid for by the claim bond. A dataset or key cannot be removed while a bounty record
+//! refers to it ([`DatasetInfo::bounties`], [`VerifyingKeyInfo::bounties`]).
+//!
+//! ## Untrusted bytes
+//! Every decode of user bytes is bounded before a library allocates: calls take `BoundedVec`s, verifying
+//! keys must be exactly [`groth16::VERIFYING_KEY_BYTES`] with the right length prefix, proofs exactly
+//! [`groth16::PROOF_BYTES`], and shape arithmetic is checked `u64` (the runtime's `usize` is 32 bits).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -70,9 +91,10 @@ pub mod pallet {
     use zkml_primitives::{
         claim::{ClaimStatement, Envelope},
         dataset::Shape,
-        encoding::fr_from_bytes,
+        encoding::{fr_from_bytes, fr_to_bytes},
         groth16::{self, Groth16Error},
         keys::PublicKey,
+        Fr,
     };
 
     pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -90,6 +112,8 @@ pub mod pallet {
         BountyEscrow,
         /// Storage deposits for datasets, keys and bounties.
         StorageDeposit,
+        /// A claimant's bond while their reservation awaits delivery.
+        ClaimBond,
     }
 
     #[pallet::config]
@@ -101,7 +125,7 @@ pub mod pallet {
         type RuntimeHoldReason: From<HoldReason>;
         /// Storage deposit for each record, by its footprint.
         type Deposit: Consideration<Self::AccountId, Footprint>;
-        /// Largest accepted verifying key, in bytes.
+        /// Largest accepted verifying key, in bytes (a claim key is exactly `groth16::VERIFYING_KEY_BYTES`).
         #[pallet::constant]
         type MaxVerifyingKeyLen: Get<u32>;
         /// Largest accepted IPFS CID, in bytes.
@@ -113,9 +137,16 @@ pub mod pallet {
         /// Largest number of model parameters `p·n + n` (ciphertext elements).
         #[pallet::constant]
         type MaxParams: Get<u32>;
-        /// How long a claim commitment locks a bounty against cancellation.
+        /// Smallest bounty: at least the existential deposit, so a payout can create a fresh payee account.
         #[pallet::constant]
-        type ClaimWindow: Get<BlockNumberFor<Self>>;
+        type MinBountyAmount: Get<BalanceOf<Self>>;
+        /// Held from a claimant while their reservation awaits delivery; forfeited to the issuer if it lapses.
+        #[pallet::constant]
+        type ClaimBond: Get<BalanceOf<Self>>;
+        /// How long a reservation waits for delivery. It must comfortably outlast a finality stall: delivery
+        /// is normally sent as soon as the claim is in a best block.
+        #[pallet::constant]
+        type DeliveryWindow: Get<BlockNumberFor<Self>>;
         type WeightInfo: WeightInfo;
     }
 
@@ -143,6 +174,8 @@ pub mod pallet {
         /// `fy`: Y is quantized at `2^fy`; the SSE cap is in units of `2^(-2(fy + 16))`.
         pub y_frac_bits: i8,
         pub created_at: BlockNumberFor<T>,
+        /// Bounty records (of any state) that use this dataset; it cannot be removed while non-zero.
+        pub bounties: u32,
         pub deposit: T::Deposit,
     }
 
@@ -155,14 +188,34 @@ pub mod pallet {
         pub shape: DatasetShape,
         /// Where competitors fetch the matching proving key (may be empty).
         pub proving_key_cid: BoundedVec<u8, T::MaxCidLen>,
+        /// Bounty records (of any state) that use this key; it cannot be removed while non-zero.
+        pub bounties: u32,
         pub deposit: T::Deposit,
     }
 
-    #[derive(Clone, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-    pub enum BountyState<AccountId> {
+    /// A verified claim waiting for its model.
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound, CloneNoBound, PartialEqNoBound, EqNoBound)]
+    #[scale_info(skip_type_params(T))]
+    pub struct Reservation<T: Config> {
+        /// Who submitted the claim and holds the bond.
+        pub claimant: T::AccountId,
+        /// Who is paid on delivery (a public input of the proof).
+        pub payee: T::AccountId,
+        /// The proven envelope hash: the delivery must hash to it.
+        pub envelope_hash: FieldBytes,
+        /// Last block at which [`Pallet::deliver`] is accepted.
+        pub deliver_by: BlockNumberFor<T>,
+        pub bond: BalanceOf<T>,
+    }
+
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound, CloneNoBound, PartialEqNoBound, EqNoBound)]
+    #[scale_info(skip_type_params(T))]
+    pub enum BountyState<T: Config> {
         Open,
+        /// A valid claim holds the bounty until delivery or `deliver_by`.
+        Reserved(Reservation<T>),
         /// Paid to `payee`; the envelope is in [`Claims`].
-        Paid { payee: AccountId },
+        Paid { payee: T::AccountId },
         /// Refunded to the issuer after expiry.
         Cancelled,
     }
@@ -171,7 +224,9 @@ pub mod pallet {
     #[scale_info(skip_type_params(T))]
     pub struct Bounty<T: Config> {
         pub issuer: T::AccountId,
+        /// The issuer's dataset record `(issuer, dataset)`.
         pub dataset: FieldBytes,
+        /// The issuer's key record `(issuer, verifying_key)`.
         pub verifying_key: [u8; 32],
         /// Compressed BabyJubJub public key the model is encrypted to.
         pub issuer_key: [u8; 32],
@@ -179,9 +234,9 @@ pub mod pallet {
         pub sse_cap: u128,
         pub amount: BalanceOf<T>,
         pub expires_at: BlockNumberFor<T>,
-        /// No cancellation before this block (open claim commitments).
-        pub locked_until: BlockNumberFor<T>,
-        pub state: BountyState<T::AccountId>,
+        /// Model parameters `p·n + n` of the dataset's shape: the ciphertext length a delivery must have.
+        pub params: u32,
+        pub state: BountyState<T>,
         pub deposit: T::Deposit,
     }
 
@@ -197,11 +252,15 @@ pub mod pallet {
         pub at: BlockNumberFor<T>,
     }
 
+    /// Datasets by `(organizer, dataset hash)`.
     #[pallet::storage]
-    pub type Datasets<T: Config> = StorageMap<_, Blake2_128Concat, FieldBytes, DatasetInfo<T>>;
+    pub type Datasets<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, FieldBytes, DatasetInfo<T>>;
 
+    /// Verifying keys by `(registrant, blake2_256(key))`.
     #[pallet::storage]
-    pub type VerifyingKeys<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], VerifyingKeyInfo<T>>;
+    pub type VerifyingKeys<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, [u8; 32], VerifyingKeyInfo<T>>;
 
     #[pallet::storage]
     pub type Bounties<T: Config> = StorageMap<_, Twox64Concat, BountyId, Bounty<T>>;
@@ -209,18 +268,7 @@ pub mod pallet {
     #[pallet::storage]
     pub type NextBountyId<T: Config> = StorageValue<_, BountyId, ValueQuery>;
 
-    /// Open claim commitments: `(bounty, committer) → (commitment, last block to reveal)`.
-    #[pallet::storage]
-    pub type Commitments<T: Config> = StorageDoubleMap<
-        _,
-        Twox64Concat,
-        BountyId,
-        Blake2_128Concat,
-        T::AccountId,
-        ([u8; 32], BlockNumberFor<T>),
-    >;
-
-    /// The paid claim of each bounty.
+    /// The delivered claim of each paid bounty.
     #[pallet::storage]
     pub type Claims<T: Config> = StorageMap<_, Twox64Concat, BountyId, ClaimRecord<T>>;
 
@@ -237,8 +285,15 @@ pub mod pallet {
             sse_cap: u128,
             expires_at: BlockNumberFor<T>,
         },
-        ClaimCommitted { bounty: BountyId, committer: T::AccountId, reveal_by: BlockNumberFor<T> },
-        /// Paid; the envelope lets the issuer decrypt the model (also stored in [`Claims`]).
+        /// A valid claim reserved the bounty; the model must be delivered by `deliver_by`.
+        BountyReserved {
+            bounty: BountyId,
+            claimant: T::AccountId,
+            payee: T::AccountId,
+            envelope_hash: FieldBytes,
+            deliver_by: BlockNumberFor<T>,
+        },
+        /// Delivered and paid; the envelope lets the issuer decrypt the model (also stored in [`Claims`]).
         BountyClaimed {
             bounty: BountyId,
             payee: T::AccountId,
@@ -247,59 +302,89 @@ pub mod pallet {
             nonce: FieldBytes,
             ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
         },
+        /// Nobody delivered in time: the bounty is open again and the bond went to the issuer.
+        ReservationLapsed { bounty: BountyId, claimant: T::AccountId, forfeited: BalanceOf<T> },
         BountyCancelled { bounty: BountyId, refunded: BalanceOf<T> },
+        BountyRemoved { bounty: BountyId },
+        DatasetRemoved { dataset: FieldBytes, organizer: T::AccountId },
+        VerifyingKeyRemoved { key_hash: [u8; 32], registrant: T::AccountId },
     }
 
     #[pallet::error]
     pub enum Error<T> {
         /// The dataset hash is not a canonical field element.
         MalformedDatasetHash,
-        /// A dataset with this hash is already registered.
+        /// This organizer already registered a dataset with this hash.
         DatasetExists,
+        /// No such dataset registered by this account.
         UnknownDataset,
-        /// Zero dimension, too many features, or `m·n` too large.
+        /// Zero dimension, too many features or parameters, or counts beyond 32 bits.
         UnsupportedShape,
         /// The scales do not match the shape or are out of range.
         InvalidScales,
-        /// The verifying key bytes do not decode to a Groth16 BN254 key.
+        /// The verifying key bytes are not a compressed Groth16 BN254 key of the claim layout's size.
         MalformedVerifyingKey,
         /// The key serves a different number of public inputs than claims have.
         WrongPublicInputCount,
+        /// This account already registered this key.
         VerifyingKeyExists,
+        /// No such verifying key registered by this account.
         UnknownVerifyingKey,
         /// The verifying key was made for another shape than the dataset's.
         ShapeMismatch,
         /// Not a compressed BabyJubJub point of the prime-order subgroup.
         InvalidPublicKey,
-        ZeroAmount,
+        /// The amount is below [`Config::MinBountyAmount`].
+        AmountBelowMinimum,
         ZeroDuration,
-        /// The issuer cannot cover the bounty and its deposit.
+        /// The account cannot cover the amount, bond or deposit.
         InsufficientBalance,
         UnknownBounty,
         /// Already paid or cancelled.
         BountyNotOpen,
-        /// Past its expiry block (claim before, or commit before and reveal within the window).
+        /// Another claim holds the bounty until its delivery window ends.
+        BountyReserved,
+        /// Past its expiry block.
         BountyExpired,
-        /// Only the issuer may cancel.
+        /// Only the issuer may cancel or remove.
         NotIssuer,
         /// Cancelling needs the bounty to be expired.
         NotExpired,
-        /// A claim commitment still locks the bounty.
-        ClaimPending,
+        /// The bounty has no reservation awaiting delivery.
+        NotReserved,
+        /// The reservation's delivery window has passed.
+        DeliveryWindowPassed,
+        /// The delivered envelope does not hash to the reserved envelope hash.
+        EnvelopeMismatch,
         /// The ciphertext does not have `p·n + n` elements.
         WrongCiphertextLength,
-        /// A nonce or ciphertext element is not a canonical field element.
+        /// A nonce, envelope hash or ciphertext element is not a canonical field element.
         MalformedEnvelope,
         /// Not 128 bytes of a valid compressed proof.
         MalformedProof,
         /// The proof does not verify for these public inputs.
         InvalidProof,
-        /// No open commitment from this account for this bounty.
-        NoCommitment,
-        /// The revealed claim does not hash to the commitment.
-        CommitmentMismatch,
-        /// The reveal window has passed.
-        CommitmentExpired,
+        /// The bounty is still open or reserved: only cancelled or paid bounties can be removed.
+        BountyNotFinished,
+        /// A bounty record still uses this dataset or key.
+        RecordInUse,
+        /// Only the owner may remove a record.
+        NotOwner,
+    }
+
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn integrity_test() {
+            assert!(
+                T::MinBountyAmount::get() >= T::Currency::minimum_balance(),
+                "MinBountyAmount must be at least the existential deposit: a payout must be able to create the payee"
+            );
+            assert!(!T::DeliveryWindow::get().is_zero(), "DeliveryWindow must be positive");
+            assert!(
+                T::MaxVerifyingKeyLen::get() as usize >= groth16::VERIFYING_KEY_BYTES,
+                "MaxVerifyingKeyLen must admit a claim key"
+            );
+        }
     }
 
     /// The 32 bytes that stand for an account in the proof's payee input: the SCALE encoding, zero-padded to
@@ -315,16 +400,12 @@ pub mod pallet {
         }
     }
 
-    /// The commitment `commit_claim` takes ([`zkml_primitives::commit`], shared with the CLI).
-    pub fn claim_commitment<A: Encode>(bounty: BountyId, proof: &[u8], payee: &A, salt: &[u8; 32]) -> [u8; 32] {
-        zkml_primitives::commit::claim_commitment(bounty, proof, &payee.encode(), salt)
-    }
-
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Registers a dataset by its hash, with its IPFS CID, shape and quantization scales.
+        /// Registers a dataset by its hash, with its IPFS CID, shape and quantization scales, under the
+        /// caller's account.
         #[pallet::call_index(0)]
-        #[pallet::weight(T::WeightInfo::register_dataset())]
+        #[pallet::weight(T::WeightInfo::register_dataset(x_frac_bits.len() as u32))]
         pub fn register_dataset(
             origin: OriginFor<T>,
             dataset: FieldBytes,
@@ -335,26 +416,34 @@ pub mod pallet {
         ) -> DispatchResult {
             let organizer = ensure_signed(origin)?;
             fr_from_bytes(&dataset).map_err(|_| Error::<T>::MalformedDatasetHash)?;
-            ensure!(!Datasets::<T>::contains_key(dataset), Error::<T>::DatasetExists);
-            Shape::from(shape).validate().map_err(|_| Error::<T>::UnsupportedShape)?;
-            ensure!(shape.p <= T::MaxFeatures::get(), Error::<T>::UnsupportedShape);
-            ensure!(Self::params_len(shape) <= T::MaxParams::get() as usize, Error::<T>::UnsupportedShape);
+            Self::check_shape(shape)?;
             ensure!(x_frac_bits.len() == shape.p as usize, Error::<T>::InvalidScales);
             let in_range = |f: i8| (-64..=64).contains(&f);
             ensure!(x_frac_bits.iter().all(|f| in_range(*f)) && in_range(y_frac_bits), Error::<T>::InvalidScales);
-            let footprint = Footprint::from_parts(1, (32 + cid.len() + x_frac_bits.len() + 64) as usize);
+            ensure!(!Datasets::<T>::contains_key(&organizer, dataset), Error::<T>::DatasetExists);
+            let footprint = Footprint::from_parts(1, 32 + cid.len() + x_frac_bits.len() + 64 + 2 * T::AccountId::max_encoded_len());
             let deposit = T::Deposit::new(&organizer, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
             let created_at = frame_system::Pallet::<T>::block_number();
             Datasets::<T>::insert(
+                &organizer,
                 dataset,
-                DatasetInfo { organizer: organizer.clone(), cid, shape, x_frac_bits, y_frac_bits, created_at, deposit },
+                DatasetInfo {
+                    organizer: organizer.clone(),
+                    cid,
+                    shape,
+                    x_frac_bits,
+                    y_frac_bits,
+                    created_at,
+                    bounties: 0,
+                    deposit,
+                },
             );
             Self::deposit_event(Event::DatasetRegistered { dataset, organizer, shape });
             Ok(())
         }
 
-        /// Registers a Groth16 verifying key for claims of `shape`; it is then referenced by the
-        /// `blake2_256` of its bytes.
+        /// Registers a Groth16 verifying key for claims of `shape` under the caller's account; it is then
+        /// referenced by the `blake2_256` of its bytes.
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::register_verifying_key())]
         pub fn register_verifying_key(
@@ -364,25 +453,28 @@ pub mod pallet {
             proving_key_cid: BoundedVec<u8, T::MaxCidLen>,
         ) -> DispatchResult {
             let registrant = ensure_signed(origin)?;
+            // Size and length prefix are checked inside before arkworks allocates anything.
             groth16::decode_verifying_key(&key).map_err(|e| match e {
                 Groth16Error::WrongInputCount { .. } => Error::<T>::WrongPublicInputCount,
                 _ => Error::<T>::MalformedVerifyingKey,
             })?;
-            Shape::from(shape).validate().map_err(|_| Error::<T>::UnsupportedShape)?;
+            Self::check_shape(shape)?;
             let key_hash = sp_io::hashing::blake2_256(&key);
-            ensure!(!VerifyingKeys::<T>::contains_key(key_hash), Error::<T>::VerifyingKeyExists);
-            let footprint = Footprint::from_parts(1, key.len() + proving_key_cid.len() + 64);
+            ensure!(!VerifyingKeys::<T>::contains_key(&registrant, key_hash), Error::<T>::VerifyingKeyExists);
+            let footprint = Footprint::from_parts(1, key.len() + proving_key_cid.len() + 64 + 2 * T::AccountId::max_encoded_len());
             let deposit = T::Deposit::new(&registrant, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
             VerifyingKeys::<T>::insert(
+                &registrant,
                 key_hash,
-                VerifyingKeyInfo { key, registrant: registrant.clone(), shape, proving_key_cid, deposit },
+                VerifyingKeyInfo { key, registrant: registrant.clone(), shape, proving_key_cid, bounties: 0, deposit },
             );
             Self::deposit_event(Event::VerifyingKeyRegistered { key_hash, registrant, shape });
             Ok(())
         }
 
-        /// Escrows `amount` for the first valid claim of a model with SSE ≤ `sse_cap` on `dataset`, proven
-        /// with `verifying_key`, encrypted to `issuer_key`, until `expires_in` blocks from now.
+        /// Escrows `amount` for the first delivered claim of a model with SSE ≤ `sse_cap` on the caller's
+        /// `dataset`, proven with the caller's `verifying_key`, encrypted to `issuer_key`, claimable for
+        /// `expires_in` blocks from now.
         #[pallet::call_index(2)]
         #[pallet::weight(T::WeightInfo::post_bounty())]
         pub fn post_bounty(
@@ -395,21 +487,27 @@ pub mod pallet {
             expires_in: BlockNumberFor<T>,
         ) -> DispatchResult {
             let issuer = ensure_signed(origin)?;
-            let ds = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
-            let vk = VerifyingKeys::<T>::get(verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
-            ensure!(vk.shape == ds.shape, Error::<T>::ShapeMismatch);
-            PublicKey::from_bytes(&issuer_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
-            ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+            ensure!(amount >= T::MinBountyAmount::get(), Error::<T>::AmountBelowMinimum);
             ensure!(!expires_in.is_zero(), Error::<T>::ZeroDuration);
-            let footprint =
-                Footprint::from_parts(1, 256 + Self::params_len(ds.shape) * 32 + 2 * T::AccountId::max_encoded_len());
+            PublicKey::from_bytes(&issuer_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+            let mut ds = Datasets::<T>::get(&issuer, dataset).ok_or(Error::<T>::UnknownDataset)?;
+            let mut vk = VerifyingKeys::<T>::get(&issuer, verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
+            ensure!(vk.shape == ds.shape, Error::<T>::ShapeMismatch);
+            let params = Self::check_shape(ds.shape)?;
+            let footprint = Footprint::from_parts(
+                1,
+                256 + params as usize * 32 + 3 * T::AccountId::max_encoded_len(),
+            );
             let deposit = T::Deposit::new(&issuer, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
             T::Currency::hold(&HoldReason::BountyEscrow.into(), &issuer, amount)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
+            ds.bounties = ds.bounties.saturating_add(1);
+            vk.bounties = vk.bounties.saturating_add(1);
+            Datasets::<T>::insert(&issuer, dataset, ds);
+            VerifyingKeys::<T>::insert(&issuer, verifying_key, vk);
             let bounty = NextBountyId::<T>::get();
             NextBountyId::<T>::put(bounty.saturating_add(1));
-            let now = frame_system::Pallet::<T>::block_number();
-            let expires_at = now.saturating_add(expires_in);
+            let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(expires_in);
             Bounties::<T>::insert(
                 bounty,
                 Bounty {
@@ -420,7 +518,7 @@ pub mod pallet {
                     sse_cap,
                     amount,
                     expires_at,
-                    locked_until: now,
+                    params,
                     state: BountyState::Open,
                     deposit,
                 },
@@ -429,160 +527,244 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Pays an open, unexpired bounty against a valid proof.
+        /// Reserves an open, unexpired bounty with a proof that the model encrypted in the envelope hashing to
+        /// `envelope_hash` meets the cap and pays `payee`. Holds [`Config::ClaimBond`] from the caller until
+        /// delivery. No ciphertext is sent: a claim that loses a race reveals only the proof and the hash.
         #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::claim_bounty())]
-        pub fn claim_bounty(
+        #[pallet::weight(T::WeightInfo::claim())]
+        pub fn claim(
             origin: OriginFor<T>,
             bounty: BountyId,
             proof: BoundedVec<u8, ConstU32<{ groth16::PROOF_BYTES as u32 }>>,
-            ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
-            competitor_key: [u8; 32],
-            nonce: FieldBytes,
+            envelope_hash: FieldBytes,
             payee: T::AccountId,
         ) -> DispatchResult {
             let claimant = ensure_signed(origin)?;
-            let b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
-            ensure!(b.state == BountyState::Open, Error::<T>::BountyNotOpen);
-            ensure!(frame_system::Pallet::<T>::block_number() <= b.expires_at, Error::<T>::BountyExpired);
-            Self::verify_and_pay(bounty, b, claimant, &proof, ciphertext, competitor_key, nonce, payee)
-        }
-
-        /// Locks an open bounty against cancellation for [`Config::ClaimWindow`] blocks, committing to a claim
-        /// (see the module docs for the commitment).
-        #[pallet::call_index(4)]
-        #[pallet::weight(T::WeightInfo::commit_claim())]
-        pub fn commit_claim(origin: OriginFor<T>, bounty: BountyId, commitment: [u8; 32]) -> DispatchResult {
-            let committer = ensure_signed(origin)?;
+            // Cheap, storage-free checks first: bytes that are not a proof never reach a pairing.
+            let proof = groth16::decode_proof(&proof).map_err(|_| Error::<T>::MalformedProof)?;
+            let envelope_hash_fr = fr_from_bytes(&envelope_hash).map_err(|_| Error::<T>::MalformedEnvelope)?;
             let mut b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
-            ensure!(b.state == BountyState::Open, Error::<T>::BountyNotOpen);
             let now = frame_system::Pallet::<T>::block_number();
+            Self::lapse_if_due(bounty, &mut b, now)?;
+            match b.state {
+                BountyState::Open => {}
+                BountyState::Reserved(_) => return Err(Error::<T>::BountyReserved.into()),
+                _ => return Err(Error::<T>::BountyNotOpen.into()),
+            }
             ensure!(now <= b.expires_at, Error::<T>::BountyExpired);
-            let reveal_by = now.saturating_add(T::ClaimWindow::get());
-            b.locked_until = b.locked_until.max(reveal_by);
+            let vk = VerifyingKeys::<T>::get(&b.issuer, b.verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
+            let vk = groth16::decode_verifying_key(&vk.key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+            let statement = Self::claim_statement(bounty, &b, envelope_hash_fr, &payee)?;
+            groth16::verify_inputs(&groth16::prepare(&vk), &proof, &statement.public_inputs()).map_err(|e| match e {
+                Groth16Error::InvalidProof => Error::<T>::InvalidProof,
+                _ => Error::<T>::MalformedVerifyingKey,
+            })?;
+            let bond = T::ClaimBond::get();
+            T::Currency::hold(&HoldReason::ClaimBond.into(), &claimant, bond)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            let deliver_by = now.saturating_add(T::DeliveryWindow::get());
+            b.state = BountyState::Reserved(Reservation {
+                claimant: claimant.clone(),
+                payee: payee.clone(),
+                envelope_hash,
+                deliver_by,
+                bond,
+            });
             Bounties::<T>::insert(bounty, b);
-            Commitments::<T>::insert(bounty, &committer, (commitment, reveal_by));
-            Self::deposit_event(Event::ClaimCommitted { bounty, committer, reveal_by });
+            Self::deposit_event(Event::BountyReserved { bounty, claimant, payee, envelope_hash, deliver_by });
             Ok(())
         }
 
-        /// Reveals a committed claim within its window; verified and paid like [`Pallet::claim_bounty`].
-        #[pallet::call_index(5)]
-        #[pallet::weight(T::WeightInfo::claim_bounty())]
-        pub fn reveal_claim(
+        /// Delivers the model of a reserved bounty: `competitor_key`, `nonce` and `ciphertext` must hash to the
+        /// reserved envelope hash. Pays the payee, returns the bond and stores
+        /// the envelope. Anyone may send it (only the competitor knows an envelope that matches).
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::deliver(ciphertext.len() as u32))]
+        pub fn deliver(
             origin: OriginFor<T>,
             bounty: BountyId,
-            proof: BoundedVec<u8, ConstU32<{ groth16::PROOF_BYTES as u32 }>>,
-            ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
             competitor_key: [u8; 32],
             nonce: FieldBytes,
-            payee: T::AccountId,
-            salt: [u8; 32],
+            ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
         ) -> DispatchResult {
-            let claimant = ensure_signed(origin)?;
-            let (commitment, reveal_by) =
-                Commitments::<T>::get(bounty, &claimant).ok_or(Error::<T>::NoCommitment)?;
-            ensure!(frame_system::Pallet::<T>::block_number() <= reveal_by, Error::<T>::CommitmentExpired);
-            ensure!(claim_commitment(bounty, &proof, &payee, &salt) == commitment, Error::<T>::CommitmentMismatch);
-            let b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
-            ensure!(b.state == BountyState::Open, Error::<T>::BountyNotOpen);
-            Self::verify_and_pay(bounty, b, claimant.clone(), &proof, ciphertext, competitor_key, nonce, payee)?;
-            Commitments::<T>::remove(bounty, &claimant);
+            ensure_signed(origin)?;
+            let mut b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
+            let BountyState::Reserved(r) = &b.state else { return Err(Error::<T>::NotReserved.into()) };
+            let r = r.clone();
+            ensure!(frame_system::Pallet::<T>::block_number() <= r.deliver_by, Error::<T>::DeliveryWindowPassed);
+            // Length and canonical encodings before the (linear) hash.
+            ensure!(ciphertext.len() == b.params as usize, Error::<T>::WrongCiphertextLength);
+            let envelope = Envelope {
+                competitor_pk: PublicKey::from_bytes(&competitor_key).map_err(|_| Error::<T>::InvalidPublicKey)?,
+                nonce: fr_from_bytes(&nonce).map_err(|_| Error::<T>::MalformedEnvelope)?,
+                ciphertext: ciphertext
+                    .iter()
+                    .map(fr_from_bytes)
+                    .collect::<Result<Vec<Fr>, _>>()
+                    .map_err(|_| Error::<T>::MalformedEnvelope)?,
+            };
+            ensure!(fr_to_bytes(&envelope.hash()) == r.envelope_hash, Error::<T>::EnvelopeMismatch);
+            let amount = T::Currency::transfer_on_hold(
+                &HoldReason::BountyEscrow.into(),
+                &b.issuer,
+                &r.payee,
+                b.amount,
+                Precision::Exact,
+                Restriction::Free,
+                Fortitude::Polite,
+            )?;
+            T::Currency::release(&HoldReason::ClaimBond.into(), &r.claimant, r.bond, Precision::BestEffort)?;
+            b.state = BountyState::Paid { payee: r.payee.clone() };
+            Bounties::<T>::insert(bounty, b);
+            let at = frame_system::Pallet::<T>::block_number();
+            Claims::<T>::insert(
+                bounty,
+                ClaimRecord {
+                    claimant: r.claimant,
+                    payee: r.payee.clone(),
+                    competitor_key,
+                    nonce,
+                    ciphertext: ciphertext.clone(),
+                    at,
+                },
+            );
+            Self::deposit_event(Event::BountyClaimed {
+                bounty,
+                payee: r.payee,
+                amount,
+                competitor_key,
+                nonce,
+                ciphertext,
+            });
             Ok(())
         }
 
-        /// Refunds an expired, unclaimed bounty to its issuer.
+        /// Refunds an expired, open bounty to its issuer (a lapsed reservation is settled first).
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::cancel_bounty())]
         pub fn cancel_bounty(origin: OriginFor<T>, bounty: BountyId) -> DispatchResult {
             let who = ensure_signed(origin)?;
             let mut b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
             ensure!(b.issuer == who, Error::<T>::NotIssuer);
-            ensure!(b.state == BountyState::Open, Error::<T>::BountyNotOpen);
             let now = frame_system::Pallet::<T>::block_number();
+            Self::lapse_if_due(bounty, &mut b, now)?;
+            match b.state {
+                BountyState::Open => {}
+                BountyState::Reserved(_) => return Err(Error::<T>::BountyReserved.into()),
+                _ => return Err(Error::<T>::BountyNotOpen.into()),
+            }
             ensure!(now > b.expires_at, Error::<T>::NotExpired);
-            ensure!(now > b.locked_until, Error::<T>::ClaimPending);
             let refunded = T::Currency::release(&HoldReason::BountyEscrow.into(), &who, b.amount, Precision::Exact)?;
             b.state = BountyState::Cancelled;
             Bounties::<T>::insert(bounty, b);
             Self::deposit_event(Event::BountyCancelled { bounty, refunded });
             Ok(())
         }
+
+        /// Removes a finished bounty (cancelled, or paid — after the issuer has retrieved the model: the
+        /// stored envelope goes too) and returns its storage deposit to the issuer.
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::remove_bounty())]
+        pub fn remove_bounty(origin: OriginFor<T>, bounty: BountyId) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let b = Bounties::<T>::get(bounty).ok_or(Error::<T>::UnknownBounty)?;
+            ensure!(b.issuer == who, Error::<T>::NotIssuer);
+            ensure!(
+                matches!(b.state, BountyState::Paid { .. } | BountyState::Cancelled),
+                Error::<T>::BountyNotFinished
+            );
+            Datasets::<T>::mutate(&who, b.dataset, |d| {
+                if let Some(d) = d {
+                    d.bounties = d.bounties.saturating_sub(1);
+                }
+            });
+            VerifyingKeys::<T>::mutate(&who, b.verifying_key, |k| {
+                if let Some(k) = k {
+                    k.bounties = k.bounties.saturating_sub(1);
+                }
+            });
+            b.deposit.drop(&who)?;
+            Bounties::<T>::remove(bounty);
+            Claims::<T>::remove(bounty);
+            Self::deposit_event(Event::BountyRemoved { bounty });
+            Ok(())
+        }
+
+        /// Removes one of the caller's datasets that no bounty record uses; returns its deposit.
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::remove_dataset())]
+        pub fn remove_dataset(origin: OriginFor<T>, dataset: FieldBytes) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let ds = Datasets::<T>::get(&who, dataset).ok_or(Error::<T>::UnknownDataset)?;
+            ensure!(ds.bounties == 0, Error::<T>::RecordInUse);
+            ds.deposit.drop(&who)?;
+            Datasets::<T>::remove(&who, dataset);
+            Self::deposit_event(Event::DatasetRemoved { dataset, organizer: who });
+            Ok(())
+        }
+
+        /// Removes one of the caller's verifying keys that no bounty record uses; returns its deposit.
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::remove_verifying_key())]
+        pub fn remove_verifying_key(origin: OriginFor<T>, key_hash: [u8; 32]) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let vk = VerifyingKeys::<T>::get(&who, key_hash).ok_or(Error::<T>::UnknownVerifyingKey)?;
+            ensure!(vk.bounties == 0, Error::<T>::RecordInUse);
+            vk.deposit.drop(&who)?;
+            VerifyingKeys::<T>::remove(&who, key_hash);
+            Self::deposit_event(Event::VerifyingKeyRemoved { key_hash, registrant: who });
+            Ok(())
+        }
     }
 
     impl<T: Config> Pallet<T> {
-        fn params_len(shape: DatasetShape) -> usize {
-            Shape::from(shape).params_len()
+        /// Checks a shape for registration and returns its parameter count. All arithmetic is checked `u64`:
+        /// in the 32-bit runtime `usize` products of these dimensions wrap.
+        fn check_shape(shape: DatasetShape) -> Result<u32, Error<T>> {
+            let s = Shape::from(shape);
+            s.validate().map_err(|_| Error::<T>::UnsupportedShape)?;
+            ensure!(shape.p <= T::MaxFeatures::get(), Error::<T>::UnsupportedShape);
+            let params = s.params_count().ok_or(Error::<T>::UnsupportedShape)?;
+            ensure!(params <= T::MaxParams::get() as u64, Error::<T>::UnsupportedShape);
+            Ok(params as u32)
+        }
+
+        /// Settles a reservation whose delivery window has passed: the bond goes to the issuer and the bounty
+        /// is open again. Changes `b` (the caller stores it).
+        fn lapse_if_due(bounty: BountyId, b: &mut Bounty<T>, now: BlockNumberFor<T>) -> DispatchResult {
+            let BountyState::Reserved(r) = &b.state else { return Ok(()) };
+            if now <= r.deliver_by {
+                return Ok(());
+            }
+            let forfeited = T::Currency::transfer_on_hold(
+                &HoldReason::ClaimBond.into(),
+                &r.claimant,
+                &b.issuer,
+                r.bond,
+                Precision::BestEffort,
+                Restriction::Free,
+                Fortitude::Force,
+            )?;
+            Self::deposit_event(Event::ReservationLapsed { bounty, claimant: r.claimant.clone(), forfeited });
+            b.state = BountyState::Open;
+            Ok(())
         }
 
         /// The statement the proof must satisfy, rebuilt from on-chain data and the claim's arguments.
         pub fn claim_statement(
             bounty: BountyId,
             b: &Bounty<T>,
-            ciphertext: &[FieldBytes],
-            competitor_key: &[u8; 32],
-            nonce: &FieldBytes,
+            envelope_hash: Fr,
             payee: &T::AccountId,
         ) -> Result<ClaimStatement, Error<T>> {
-            let envelope = Envelope {
-                competitor_pk: PublicKey::from_bytes(competitor_key).map_err(|_| Error::<T>::InvalidPublicKey)?,
-                nonce: fr_from_bytes(nonce).map_err(|_| Error::<T>::MalformedEnvelope)?,
-                ciphertext: ciphertext
-                    .iter()
-                    .map(fr_from_bytes)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| Error::<T>::MalformedEnvelope)?,
-            };
             Ok(ClaimStatement {
                 dataset_hash: fr_from_bytes(&b.dataset).map_err(|_| Error::<T>::MalformedDatasetHash)?,
                 sse_cap: b.sse_cap,
                 payee: account_bytes(payee),
                 bounty_id: bounty,
                 organizer_pk: PublicKey::from_bytes(&b.issuer_key).map_err(|_| Error::<T>::InvalidPublicKey)?,
-                envelope_hash: envelope.hash(),
+                envelope_hash,
             })
-        }
-
-        #[allow(clippy::too_many_arguments)]
-        fn verify_and_pay(
-            bounty: BountyId,
-            mut b: Bounty<T>,
-            claimant: T::AccountId,
-            proof: &[u8],
-            ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
-            competitor_key: [u8; 32],
-            nonce: FieldBytes,
-            payee: T::AccountId,
-        ) -> DispatchResult {
-            let ds = Datasets::<T>::get(b.dataset).ok_or(Error::<T>::UnknownDataset)?;
-            ensure!(ciphertext.len() == Self::params_len(ds.shape), Error::<T>::WrongCiphertextLength);
-            let vk = VerifyingKeys::<T>::get(b.verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
-            let statement = Self::claim_statement(bounty, &b, &ciphertext, &competitor_key, &nonce, &payee)?;
-            groth16::verify_claim(&vk.key, proof, &statement).map_err(|e| match e {
-                Groth16Error::MalformedProof => Error::<T>::MalformedProof,
-                Groth16Error::InvalidProof => Error::<T>::InvalidProof,
-                Groth16Error::MalformedVerifyingKey | Groth16Error::WrongInputCount { .. } => {
-                    Error::<T>::MalformedVerifyingKey
-                }
-            })?;
-            let amount = T::Currency::transfer_on_hold(
-                &HoldReason::BountyEscrow.into(),
-                &b.issuer,
-                &payee,
-                b.amount,
-                Precision::Exact,
-                Restriction::Free,
-                Fortitude::Polite,
-            )?;
-            b.state = BountyState::Paid { payee: payee.clone() };
-            Bounties::<T>::insert(bounty, b);
-            let at = frame_system::Pallet::<T>::block_number();
-            Claims::<T>::insert(
-                bounty,
-                ClaimRecord { claimant, payee: payee.clone(), competitor_key, nonce, ciphertext: ciphertext.clone(), at },
-            );
-            Self::deposit_event(Event::BountyClaimed { bounty, payee, amount, competitor_key, nonce, ciphertext });
-            Ok(())
         }
     }
 }

@@ -25,6 +25,7 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
     type AccountStore = System;
+    type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>;
     type RuntimeHoldReason = RuntimeHoldReason;
 }
 
@@ -33,8 +34,11 @@ parameter_types! {
         RuntimeHoldReason::ZkmlBounties(pallet_zkml_bounties::HoldReason::StorageDeposit);
 }
 
+pub const EXISTENTIAL_DEPOSIT: u64 = 10;
 pub const DEPOSIT_BASE: u64 = 10;
-pub const CLAIM_WINDOW: u64 = 10;
+pub const DELIVERY_WINDOW: u64 = 10;
+pub const CLAIM_BOND: u64 = 50;
+pub const MIN_BOUNTY: u64 = 100;
 
 impl pallet_zkml_bounties::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -50,7 +54,9 @@ impl pallet_zkml_bounties::Config for Test {
     type MaxCidLen = ConstU32<128>;
     type MaxFeatures = ConstU32<128>;
     type MaxParams = ConstU32<256>;
-    type ClaimWindow = ConstU64<CLAIM_WINDOW>;
+    type MinBountyAmount = ConstU64<MIN_BOUNTY>;
+    type ClaimBond = ConstU64<CLAIM_BOND>;
+    type DeliveryWindow = ConstU64<DELIVERY_WINDOW>;
     type WeightInfo = ();
 }
 
@@ -58,11 +64,12 @@ pub const ALICE: u64 = 1; // organizer
 pub const BOB: u64 = 2; // competitor
 pub const CHARLIE: u64 = 3; // a thief
 pub const POOR: u64 = 4;
+pub const DAVE: u64 = 5; // a second competitor
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> {
-        balances: vec![(ALICE, 1_000_000), (BOB, 1_000_000), (CHARLIE, 1_000_000), (POOR, 200)],
+        balances: vec![(ALICE, 1_000_000), (BOB, 1_000_000), (CHARLIE, 1_000_000), (POOR, 40), (DAVE, 1_000_000)],
         ..Default::default()
     }
     .assimilate_storage(&mut t)
