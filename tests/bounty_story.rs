@@ -96,6 +96,7 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     assert_eq!(claimed["amount"], AMOUNT_PLANCKS.to_string());
     let fees: u128 = str_of(&claimed, "fees").parse().unwrap();
     assert!(fees > 0);
+    eprintln!("claim-bounty: fees {} (claim + deliver), proved in {:.1} s", chain::tokens(fees), claimed["proving_seconds"].as_f64().unwrap());
     assert_eq!(balance(&rt, &net.url, &payee), payee_before + AMOUNT_PLANCKS, "the payee gets exactly the bounty");
     assert_eq!(balance(&rt, &net.url, &competitor), bob_before - fees, "the competitor pays exactly the fees");
     let listed = net.zkml_json(&["list-bounties", "--hash", &hash]);
@@ -202,11 +203,11 @@ fn tampered_download_is_refused() {
         let chain = Chain::connect(&net.url).await?;
         let mut key = vec![0u8; zkml_primitives::groth16::VERIFYING_KEY_PREFIX_OFFSET];
         key.extend_from_slice(&(1u64 << 58).to_le_bytes());
-        let bv = runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+        use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec as Bv;
         let call = runtime::transactions().zkml_bounties().register_verifying_key(
-            bv(key),
+            Bv(key),
             qds.shape.into(),
-            bv(Vec::new()),
+            Bv(Vec::new()),
         );
         let err = chain.submit(&call, &dev::bob()).await.err().expect("a crafted key must be refused");
         let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not included as a failed call: {err:#}"));
@@ -215,9 +216,9 @@ fn tampered_download_is_refused() {
         assert_eq!(255u32.wrapping_mul(1 << 24).wrapping_add(1 << 24), 0);
         let call = runtime::transactions().zkml_bounties().register_dataset(
             [5u8; 32],
-            bv(Vec::new()),
+            Bv(Vec::new()),
             wrapping.into(),
-            bv(vec![0i8; 255]),
+            Bv(vec![0i8; 255]),
             0,
         );
         let err = chain.submit(&call, &dev::bob()).await.err().expect("a wrapping shape must be refused");

@@ -118,6 +118,8 @@ pub enum Wait {
 /// A connection to a zkml node.
 pub struct Chain {
     api: OnlineClient<PolkadotConfig>,
+    /// Plain RPC calls subxt's client does not make (the best block's hash).
+    rpc: subxt::rpcs::LegacyRpcMethods<subxt::config::RpcConfigFor<PolkadotConfig>>,
     url: String,
 }
 
@@ -146,10 +148,10 @@ impl std::error::Error for Failed {}
 
 impl Chain {
     pub async fn connect(url: &str) -> Result<Self> {
-        let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
-            .await
-            .map_err(|e| anyhow!("cannot connect to the zkml node at {url} ({e}); is it running? (see --url)"))?;
-        Ok(Self { api, url: url.to_string() })
+        let unreachable = |e: &dyn std::fmt::Display| anyhow!("cannot connect to the zkml node at {url} ({e}); is it running? (see --url)");
+        let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
+        let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
+        Ok(Self { api, rpc: subxt::rpcs::LegacyRpcMethods::new(rpc), url: url.to_string() })
     }
 
     pub fn url(&self) -> &str {
@@ -174,6 +176,15 @@ impl Chain {
     /// The runtime's `spec_version` at the finalized block.
     pub async fn spec_version(&self) -> Result<u32> {
         Ok(self.at().await?.spec_version())
+    }
+
+    /// The hash of the node's current best block.
+    pub async fn best_block(&self) -> Result<H256> {
+        self.rpc
+            .chain_get_block_hash(None)
+            .await
+            .with_context(|| format!("cannot read the best block from {}", self.url))?
+            .ok_or_else(|| anyhow!("the node at {} reports no best block", self.url))
     }
 
     /// The number of the latest finalized block.
@@ -270,6 +281,18 @@ impl Chain {
         self.submit_and_wait(call, signer, Wait::Finalized).await
     }
 
+    /// [`Chain::submit_and_wait`] with the transaction built at `block`: its nonce follows the signer's
+    /// transactions in that (best, not yet finalized) block.
+    pub async fn submit_at<Call: subxt::transactions::Payload>(
+        &self,
+        call: &Call,
+        signer: &Keypair,
+        wait: Wait,
+        block: Option<H256>,
+    ) -> Result<Included> {
+        self.submit_inner(call, signer, wait, block).await
+    }
+
     /// Signs and submits `call` and waits as `wait` says. A transaction that was included but failed is an
     /// error of type [`Failed`] (downcast it to learn the block), with the pallet's error name and docs.
     pub async fn submit_and_wait<Call: subxt::transactions::Payload>(
@@ -278,8 +301,18 @@ impl Chain {
         signer: &Keypair,
         wait: Wait,
     ) -> Result<Included> {
+        self.submit_inner(call, signer, wait, None).await
+    }
+
+    async fn submit_inner<Call: subxt::transactions::Payload>(
+        &self,
+        call: &Call,
+        signer: &Keypair,
+        wait: Wait,
+        block: Option<H256>,
+    ) -> Result<Included> {
         use subxt::transactions::TransactionStatus as S;
-        let at = self.api.at_current_block().await?;
+        let at = self.at_or_finalized(block).await?;
         let mut progress = at
             .transactions()
             .sign_and_submit_then_watch_default(call, signer)

@@ -529,7 +529,7 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     };
     // 2. Deliver, only if the bounty is reserved for exactly this envelope at the claim's block.
     pb.set_message("delivering the model (waiting for finality)");
-    let delivered = deliver_claim(&chain, a.bounty, &file, &keypair, Some(at)).await;
+    let delivered = deliver_claim(&chain, a.bounty, &file, &keypair, at).await;
     pb.finish_and_clear();
     let delivered = delivered.with_context(|| format!("bounty {} was not delivered (envelope kept in {})", a.bounty, saved.display()))?;
     let _ = std::fs::remove_file(&saved);
@@ -566,19 +566,16 @@ struct Delivered {
     block_hash: String,
 }
 
-/// Sends `deliver` for `file`'s envelope, but only after reading, at `at` (a best block holding the claim) or
-/// the finalized block, that `bounty` is reserved for exactly this envelope hash and payee and still within
-/// its window. Otherwise nothing is sent: a delivery that fails on chain would publish the ciphertext.
-async fn deliver_claim(chain: &Chain, bounty: u64, file: &ClaimFile, keypair: &subxt_signer::sr25519::Keypair, at: Option<chain::H256>) -> Result<Delivered> {
+/// Sends `deliver` for `file`'s envelope, but only after reading, at `at` (a best block holding the claim),
+/// that `bounty` is reserved for exactly this envelope hash and payee and still within its window. Otherwise
+/// nothing is sent: a delivery that fails on chain would publish the ciphertext. The transaction is built at
+/// `at` too, so its nonce follows a claim that is not finalized yet.
+async fn deliver_claim(chain: &Chain, bounty: u64, file: &ClaimFile, keypair: &subxt_signer::sr25519::Keypair, at: chain::H256) -> Result<Delivered> {
     let envelope = file.envelope()?;
     let envelope_hash = fr_to_bytes(&envelope.hash());
     let payee = files::parse_account(&file.payee)?;
     ensure!(file.bounty_id == bounty, "the claim file is for bounty {}, not {bounty}", file.bounty_id);
-    let b = match at {
-        Some(block) => chain.bounty_at(bounty, block).await?,
-        None => chain.bounty(bounty).await?,
-    }
-    .ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
+    let b = chain.bounty_at(bounty, at).await?.ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
     let r = match &b.state {
         BountyState::Reserved(r) => r,
         BountyState::Paid { payee } => bail!("bounty {bounty} is already paid (to {payee}); nothing was sent"),
@@ -600,7 +597,7 @@ async fn deliver_claim(chain: &Chain, bounty: u64, file: &ClaimFile, keypair: &s
         fr_to_bytes(&envelope.nonce),
         bounded(envelope.ciphertext.iter().map(fr_to_bytes).collect()),
     );
-    let included = chain.submit(&call, keypair).await?;
+    let included = chain.submit_at(&call, keypair, Wait::Finalized, Some(at)).await?;
     let paid = included
         .events
         .find_first::<runtime::zkml_bounties::events::BountyClaimed>()
@@ -625,8 +622,10 @@ pub async fn deliver(bounty: u64, claim: Option<&Path>, net: &Endpoints, signer:
             found
         }
     };
-    // With several kept claims, deliver the one the chain reserved.
-    let b = chain.bounty(bounty).await?.ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
+    // With several kept claims, deliver the one the chain reserved (as of the best block: the claim may not be
+    // finalized yet).
+    let best = chain.best_block().await?;
+    let b = chain.bounty_at(bounty, best).await?.ok_or_else(|| anyhow!("no bounty {bounty} on chain"))?;
     let mut chosen = None;
     for path in &candidates {
         let file = ClaimFile::load(path)?;
@@ -642,7 +641,7 @@ pub async fn deliver(bounty: u64, claim: Option<&Path>, net: &Endpoints, signer:
     }
     let (path, file) = chosen.ok_or_else(|| anyhow!("none of the kept claims for bounty {bounty} holds its reservation ({})", b.state.describe()))?;
     let pb = spinner(json, "delivering the model (waiting for finality)");
-    let delivered = deliver_claim(&chain, bounty, &file, &keypair, None).await;
+    let delivered = deliver_claim(&chain, bounty, &file, &keypair, best).await;
     pb.finish_and_clear();
     let delivered = delivered?;
     if claim.is_none() {
