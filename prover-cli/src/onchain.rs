@@ -733,7 +733,10 @@ pub async fn remove_bounty(bounty: u64, delete_model: bool, net: &Endpoints, sig
     print(
         json,
         json!({"bounty": bounty, "refunded": refunded.to_string(), "deposit_returned": deposit.to_string(), "fee": fees.to_string()}),
-        || format!("removed bounty {bounty}: {} refunded and a {} storage deposit returned to {who}", chain::tokens(refunded), chain::tokens(deposit)),
+        || match cancel {
+            true => format!("removed bounty {bounty}: {} refunded and a {} storage deposit returned to {who}", chain::tokens(refunded), chain::tokens(deposit)),
+            false => format!("removed bounty {bounty} ({}): a {} storage deposit returned to {who}", b.state.describe(), chain::tokens(deposit)),
+        },
     );
     Ok(())
 }
