@@ -231,7 +231,7 @@ impl pallet_zkml_bounties::Config for Runtime {
     /// An hour to deliver a reserved claim: far beyond a finality stall, since the CLI delivers as soon as
     /// the claim is in a best block.
     type DeliveryWindow = ConstU32<{ 60 * MINUTES }>;
-    type WeightInfo = ();
+    type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
 }
 
 #[frame_support::runtime]
