@@ -281,18 +281,6 @@ impl Chain {
         self.submit_and_wait(call, signer, Wait::Finalized).await
     }
 
-    /// [`Chain::submit_and_wait`] with the transaction built at `block`: its nonce follows the signer's
-    /// transactions in that (best, not yet finalized) block.
-    pub async fn submit_at<Call: subxt::transactions::Payload>(
-        &self,
-        call: &Call,
-        signer: &Keypair,
-        wait: Wait,
-        block: Option<H256>,
-    ) -> Result<Included> {
-        self.submit_inner(call, signer, wait, block).await
-    }
-
     /// Signs and submits `call` and waits as `wait` says. A transaction that was included but failed is an
     /// error of type [`Failed`] (downcast it to learn the block), with the pallet's error name and docs.
     pub async fn submit_and_wait<Call: subxt::transactions::Payload>(
@@ -301,10 +289,12 @@ impl Chain {
         signer: &Keypair,
         wait: Wait,
     ) -> Result<Included> {
-        self.submit_inner(call, signer, wait, None).await
+        self.submit_at(call, signer, wait, None).await
     }
 
-    async fn submit_inner<Call: subxt::transactions::Payload>(
+    /// [`Chain::submit_and_wait`] with the transaction built at `block` (the finalized block if `None`): its
+    /// nonce follows the signer's transactions in that (best, not yet finalized) block.
+    pub async fn submit_at<Call: subxt::transactions::Payload>(
         &self,
         call: &Call,
         signer: &Keypair,

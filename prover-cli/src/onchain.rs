@@ -747,23 +747,23 @@ pub async fn remove_record(hash: &str, key: bool, net: &Endpoints, signer: &Sign
     let keypair = signer.keypair()?;
     let who = chain::account_of(&keypair);
     let chain = Chain::connect(&net.url).await?;
-    let (what, bounties) = if key {
+    let (what, h, bounties) = if key {
         let h: [u8; 32] =
             files::from_hex(hash, "verifying key hash")?.try_into().map_err(|_| anyhow!("a verifying key hash is 32 bytes"))?;
         let vk = chain.verifying_key(&who, h).await?.ok_or_else(|| anyhow!("{who} has no verifying key {}", files::to_hex(&h)))?;
-        ("verifying key", vk.bounties)
+        ("verifying key", h, vk.bounties)
     } else {
         let h = parse_hash(hash, "dataset hash")?;
         let ds = chain.dataset(&who, h).await?.ok_or_else(|| anyhow!("{who} has no dataset {}", files::to_hex(&h)))?;
-        ("dataset", ds.bounties)
+        ("dataset", h, ds.bounties)
     };
     ensure!(bounties == 0, "the {what} is used by {bounties} bounty record(s): remove those first (remove-bounty)");
     let pb = spinner(json, &format!("removing the {what} (waiting for finality)"));
+    let calls = runtime::transactions().zkml_bounties();
     let included = if key {
-        let h: [u8; 32] = files::from_hex(hash, "verifying key hash")?.try_into().map_err(|_| anyhow!("32 bytes"))?;
-        chain.submit(&runtime::transactions().zkml_bounties().remove_verifying_key(h), &keypair).await?
+        chain.submit(&calls.remove_verifying_key(h), &keypair).await?
     } else {
-        chain.submit(&runtime::transactions().zkml_bounties().remove_dataset(parse_hash(hash, "dataset hash")?), &keypair).await?
+        chain.submit(&calls.remove_dataset(h), &keypair).await?
     };
     pb.finish_and_clear();
     print(json, json!({"removed": what, "hash": hash, "fee": included.fee.to_string()}), || {
