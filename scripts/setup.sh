@@ -84,13 +84,16 @@ if ! node_ok; then
     hash -r
   fi
 fi
-# npm ci only when the lockfile changed since the last install.
-LOCK_STAMP=ipfs/node_modules/.zkml-lock.sha256
-if [ "$(cat "$LOCK_STAMP" 2>/dev/null)" != "$(sha256sum ipfs/package-lock.json | cut -d' ' -f1)" ]; then
-  echo "setup: installing the IPFS daemon's packages (npm ci --prefix ipfs)"
-  npm ci --silent --no-audit --no-fund --prefix ipfs
-  sha256sum ipfs/package-lock.json | cut -d' ' -f1 > "$LOCK_STAMP"
-fi
+# npm ci only when a lockfile changed since the last install: the IPFS daemon's packages, and snarkjs (the
+# independent verifier the ceremony tests hold zkml's transcripts against).
+for pkg in ipfs tools/snarkjs; do
+  LOCK_STAMP=$pkg/node_modules/.zkml-lock.sha256
+  if [ "$(cat "$LOCK_STAMP" 2>/dev/null)" != "$(sha256sum $pkg/package-lock.json | cut -d' ' -f1)" ]; then
+    echo "setup: installing $pkg's npm packages (npm ci --prefix $pkg)"
+    npm ci --silent --no-audit --no-fund --prefix $pkg
+    sha256sum $pkg/package-lock.json | cut -d' ' -f1 > "$LOCK_STAMP"
+  fi
+done
 
 if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then
   if [ ! -x .venv/bin/python ]; then

@@ -4,9 +4,7 @@
 //! Key generation and proving each run in a child process (`zkml bench-step`), so each peak-memory figure is
 //! that step's alone, the way a user runs it: the prover loads the proving key from disk like `zkml prove`.
 use anyhow::{ensure, Context, Result};
-use ark_bn254::Bn254;
 use ark_ff::UniformRand;
-use ark_groth16::ProvingKey;
 use ndarray::{Array1, Array2};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -102,7 +100,7 @@ pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
     let claim = prover::prepare_claim(&req, &mut rand::rngs::OsRng)?;
 
     let t = Instant::now();
-    let pk: ProvingKey<Bn254> = crate::read_proving_key(pk_path)?;
+    let key = crate::read_proving_key(pk_path)?;
     let key_load_seconds = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -110,12 +108,12 @@ pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
     let s = prover::synthesize_checked(&circuit)?;
     let synthesize_seconds = t.elapsed().as_secs_f64();
     let constraints = s.matrices.num_constraints;
-    let proof = prover::prove_synthesized(&pk, &s, &mut rand::rngs::OsRng)?;
+    let proof = prover::prove_synthesized_with(&key, &s, &mut rand::rngs::OsRng)?;
     let prove_seconds = t.elapsed().as_secs_f64();
     drop(s);
 
     let t = Instant::now();
-    let pvk = groth16::prepare(&pk.vk);
+    let pvk = groth16::prepare(&key.pk.vk);
     let ok = groth16::verify_inputs(&pvk, &proof, &claim.assignment.statement.public_inputs()).is_ok();
     let verify_ms = t.elapsed().as_secs_f64() * 1e3;
     ensure!(ok, "benchmark proof for {shape:?} did not verify");

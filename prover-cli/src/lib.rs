@@ -1,5 +1,6 @@
 //! The zkml prover: the claim circuit, the one implementation of quantized arithmetic, and the pieces of the
 //! `zkml` command line.
+pub mod ceremony;
 pub mod circuit;
 pub mod files;
 pub mod io;

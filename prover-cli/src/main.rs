@@ -5,13 +5,13 @@
 use anyhow::{bail, ensure, Context, Result};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Validate, Compress};
+use ark_serialize::CanonicalSerialize;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use serde_json::json;
 use std::{
-    io::{BufReader, BufWriter},
+    io::BufWriter,
     path::{Path, PathBuf},
     time::{Duration, Instant},
 };
@@ -384,12 +384,11 @@ pub(crate) fn write_proving_key(path: &Path, pk: &ProvingKey<Bn254>) -> Result<(
     pk.serialize_uncompressed(BufWriter::new(f)).context("writing proving key")
 }
 
-/// Proving keys are stored uncompressed and read without subgroup checks (fast for large keys): a bad key can
-/// only make the prover's own proofs fail, never make a false claim pass.
-pub(crate) fn read_proving_key(path: &Path) -> Result<ProvingKey<Bn254>> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open proving key {}", path.display()))?;
-    ProvingKey::deserialize_with_mode(BufReader::new(f), Compress::No, Validate::No)
-        .with_context(|| format!("{} is not a zkml proving key", path.display()))
+/// Proving keys: a ceremony's `.zkey` or a single-party key (stored uncompressed and read without subgroup
+/// checks, fast for large keys): a bad key can only make the prover's own proofs fail, never make a false
+/// claim pass.
+pub(crate) fn read_proving_key(path: &Path) -> Result<prover::ClaimKey> {
+    prover::ClaimKey::load(path)
 }
 
 pub(crate) fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
@@ -502,12 +501,12 @@ fn run(cli: Cli) -> Result<()> {
             pb.set_message("proving");
             let started = Instant::now();
             let circuit = ClaimCircuit { shape: qds.shape, assignment: Some(claim.assignment.clone()) };
-            let proof = prover::prove(&pk, &circuit, &mut OsRng)?;
+            let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
             let seconds = started.elapsed().as_secs_f64();
             pb.finish_and_clear();
             let proof_bytes = groth16::encode_proof(&proof);
             // Check before handing it out: a proof against the key's own verifying key.
-            groth16::verify_inputs(&groth16::prepare(&pk.vk), &proof, &claim.assignment.statement.public_inputs())
+            groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
                 .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
             let file = ClaimFile::new(&qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
             files::write_json(&out, &file)?;

@@ -402,7 +402,7 @@ async fn proving_key_for(
     vk: &chain::VerifyingKey,
     given: Option<&Path>,
     ipfs: &Ipfs,
-) -> Result<ark_groth16::ProvingKey<ark_bn254::Bn254>> {
+) -> Result<prover::ClaimKey> {
     let path = match given {
         Some(p) => p.to_path_buf(),
         None => {
@@ -422,7 +422,7 @@ async fn proving_key_for(
     };
     let p = path.clone();
     let pk = tokio::task::spawn_blocking(move || read_proving_key(&p)).await??;
-    if groth16::encode_verifying_key(&pk.vk) != vk.key.0 {
+    if groth16::encode_verifying_key(&pk.pk.vk) != vk.key.0 {
         if given.is_none() {
             let _ = std::fs::remove_file(&path);
         }
@@ -495,7 +495,7 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     let assignment = claim.assignment.clone();
     let shape = qds.shape;
     let proof = tokio::task::spawn_blocking(move || {
-        prover::prove(&pk, &ClaimCircuit { shape, assignment: Some(assignment) }, &mut OsRng)
+        prover::prove_with(&pk, &ClaimCircuit { shape, assignment: Some(assignment) }, &mut OsRng)
     })
     .await??;
     let proving_seconds = started.elapsed().as_secs_f64();

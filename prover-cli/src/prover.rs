@@ -229,6 +229,40 @@ pub fn synthesize_checked(circuit: &ClaimCircuit) -> Result<Synthesized> {
     Ok(s)
 }
 
+/// Which R1CS-to-QAP layout a proving key's H query was made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QapLayout {
+    /// arkworks' (libsnark's): keys from the single-party [`setup`], stored arkworks-serialized.
+    Arkworks,
+    /// snarkjs': keys from a ceremony, stored as `.zkey` ([`crate::ceremony`]).
+    Snarkjs,
+}
+
+/// A proving key and the layout it is proven with.
+pub struct ClaimKey {
+    pub pk: ProvingKey<Bn254>,
+    pub layout: QapLayout,
+}
+
+impl ClaimKey {
+    /// A key from a `.zkey` (ceremony) or an arkworks-serialized single-party key, told apart by the
+    /// `.zkey` magic. Both parsers bound every length by the bytes actually present.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
+        if crate::ceremony::zkey::is_zkey(&bytes) {
+            return Ok(Self { pk: crate::ceremony::zkey::proving_key_from_zkey(bytes)?, layout: QapLayout::Snarkjs });
+        }
+        use ark_serialize::{CanonicalDeserialize, Compress, Validate};
+        let pk = ProvingKey::deserialize_with_mode(bytes.as_slice(), Compress::No, Validate::No)
+            .map_err(|_| anyhow::anyhow!("not a zkml proving key (neither a .zkey nor a key from `zkml setup`)"))?;
+        Ok(Self { pk, layout: QapLayout::Arkworks })
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<Self> {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot open proving key {}", path.display()))?;
+        Self::from_bytes(bytes).with_context(|| format!("{} is not a usable proving key", path.display()))
+    }
+}
+
 /// Proves an already synthesized assignment. Proving an assignment that violates a constraint yields a proof
 /// that does not verify; [`synthesize_checked`] catches that first.
 pub fn prove_synthesized<R: RngCore + CryptoRng>(
@@ -236,27 +270,61 @@ pub fn prove_synthesized<R: RngCore + CryptoRng>(
     s: &Synthesized,
     rng: &mut R,
 ) -> Result<Proof<Bn254>> {
+    prove_matrices(pk, QapLayout::Arkworks, s, rng)
+}
+
+/// [`prove_synthesized`] with a key of either layout.
+pub fn prove_synthesized_with<R: RngCore + CryptoRng>(key: &ClaimKey, s: &Synthesized, rng: &mut R) -> Result<Proof<Bn254>> {
+    prove_matrices(&key.pk, key.layout, s, rng)
+}
+
+fn prove_matrices<R: RngCore + CryptoRng>(
+    pk: &ProvingKey<Bn254>,
+    layout: QapLayout,
+    s: &Synthesized,
+    rng: &mut R,
+) -> Result<Proof<Bn254>> {
     let (r, t) = (Fr::rand(rng), Fr::rand(rng));
-    Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-        pk,
-        r,
-        t,
-        &s.matrices,
-        s.matrices.num_instance_variables,
-        s.matrices.num_constraints,
-        &s.assignment,
-    )
+    let (m, n_in, n_c) = (&s.matrices, s.matrices.num_instance_variables, s.matrices.num_constraints);
+    match layout {
+        QapLayout::Arkworks => {
+            Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(pk, r, t, m, n_in, n_c, &s.assignment)
+        }
+        QapLayout::Snarkjs => Groth16::<Bn254, crate::ceremony::reduction::SnarkjsReduction>::create_proof_with_reduction_and_matrices(
+            pk,
+            r,
+            t,
+            m,
+            n_in,
+            n_c,
+            &s.assignment,
+        ),
+    }
     .context("Groth16 proving")
 }
 
-/// Checks the witness, then proves.
+/// Checks the witness, then proves (single-party key).
 pub fn prove<R: RngCore + CryptoRng>(pk: &ProvingKey<Bn254>, circuit: &ClaimCircuit, rng: &mut R) -> Result<Proof<Bn254>> {
+    prove_checked(pk, QapLayout::Arkworks, circuit, rng)
+}
+
+/// Checks the witness, then proves with a key of either layout.
+pub fn prove_with<R: RngCore + CryptoRng>(key: &ClaimKey, circuit: &ClaimCircuit, rng: &mut R) -> Result<Proof<Bn254>> {
+    prove_checked(&key.pk, key.layout, circuit, rng)
+}
+
+fn prove_checked<R: RngCore + CryptoRng>(
+    pk: &ProvingKey<Bn254>,
+    layout: QapLayout,
+    circuit: &ClaimCircuit,
+    rng: &mut R,
+) -> Result<Proof<Bn254>> {
     let s = synthesize_checked(circuit)?;
     let variables = s.matrices.num_instance_variables + s.matrices.num_witness_variables;
     if pk.a_query.len() != variables {
         bail!("the proving key was made for a different circuit shape ({} variables, this claim has {variables})", pk.a_query.len());
     }
-    prove_synthesized(pk, &s, rng)
+    prove_matrices(pk, layout, &s, rng)
 }
 
 #[cfg(test)]
