@@ -231,6 +231,8 @@ impl pallet_zkml_bounties::Config for Runtime {
     /// An hour to deliver a reserved claim: far beyond a finality stall, since the CLI delivers as soon as
     /// the claim is in a best block.
     type DeliveryWindow = ConstU32<{ 60 * MINUTES }>;
+    /// Per phase: room for a community ceremony, bounded so a record stays a few kilobytes.
+    type MaxContributions = ConstU32<32>;
     type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
 }
 

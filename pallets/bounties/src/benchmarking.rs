@@ -6,7 +6,7 @@
 use super::*;
 use crate::{
     fixture::{Fixture, FIXTURE_PAYEE},
-    pallet::{BalanceOf, Bounties, BountyState, FieldBytes, HoldReason, Reservation},
+    pallet::{BalanceOf, Bounties, BountyState, CeremonyPhase, Ceremonies, FieldBytes, HoldReason, Reservation},
 };
 use alloc::vec::Vec;
 use codec::Decode;
@@ -59,6 +59,58 @@ fn register_fixture_key<T: Config>(who: &T::AccountId, f: &Fixture) -> [u8; 32] 
     sp_io::hashing::blake2_256(&f.verifying_key)
 }
 
+
+fn long_cid<T: Config>() -> BoundedVec<u8, T::MaxCidLen> {
+    alloc::vec![b'b'; T::MaxCidLen::get() as usize].try_into().expect("fits")
+}
+
+/// Records a block hash for every block up to `n` and moves there (the beacons read them).
+fn close_window<T: Config>(n: u32) {
+    for b in 0..n {
+        let mut h = T::Hash::default();
+        h.as_mut()[..4].copy_from_slice(&b.to_le_bytes());
+        h.as_mut()[4] = 1;
+        frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::from(b), h);
+    }
+    frame_system::Pallet::<T>::set_block_number(n.into());
+}
+
+/// Adds `count` contributions by distinct funded accounts to ceremony 0's open phase `phase`.
+fn add_contributions<T: Config>(count: u32, phase: u8)
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    for i in 0..count {
+        let who: T::AccountId = account("contributor", i + 100 * phase as u32, 0);
+        T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000u32.into());
+        let c = Ceremonies::<T>::get(0).expect("ceremony");
+        let list = if phase == 1 { &c.phase1 } else { &c.phase2 };
+        let previous = list.last().map(|l| l.hash);
+        let mut hash = [phase; 64];
+        hash[..4].copy_from_slice(&i.to_le_bytes());
+        Pallet::<T>::contribute(RawOrigin::Signed(who).into(), 0, previous, hash, long_cid::<T>()).expect("contribute");
+    }
+}
+
+/// Opens ceremony 0 at block 1 (phase 1 until block 10, phase 2 for 10 more) with `phase1` contributions;
+/// with `to_phase2`, also finishes phase 1 (at block 20). Returns the coordinator.
+fn open_full_ceremony<T: Config>(f: &Fixture, phase1: u32, to_phase2: bool) -> T::AccountId
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    frame_system::Pallet::<T>::set_block_number(1u32.into());
+    let coordinator = funded::<T>("coordinator");
+    Pallet::<T>::open_ceremony(RawOrigin::Signed(coordinator.clone()).into(), f.shape, 17, 9u32.into(), 10u32.into())
+        .expect("open");
+    add_contributions::<T>(phase1, 1);
+    if to_phase2 {
+        close_window::<T>(20);
+        Pallet::<T>::finish_phase1(RawOrigin::Signed(coordinator.clone()).into(), 0, [0xbe; 64], long_cid::<T>(), long_cid::<T>())
+            .expect("finish phase 1");
+        add_contributions::<T>(1, 2);
+    }
+    coordinator
+}
 
 /// Registers the fixture's dataset and key and posts bounty 0 with them at block 1; returns the issuer.
 fn open_bounty<T: Config>(f: &Fixture) -> T::AccountId
@@ -223,6 +275,59 @@ mod benchmarks {
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()), key_hash);
         assert!(!crate::pallet::VerifyingKeys::<T>::contains_key(who, key_hash));
+    }
+
+    #[benchmark]
+    fn open_ceremony() {
+        let f = load_fixture();
+        let who = funded::<T>("coordinator");
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who), f.shape, 17, 10u32.into(), 10u32.into());
+        assert!(Ceremonies::<T>::contains_key(0));
+    }
+
+    /// Worst case: the phase already holds all but one of its records, each with the longest CID.
+    #[benchmark]
+    fn contribute() {
+        let f = load_fixture();
+        open_full_ceremony::<T>(&f, T::MaxContributions::get() - 1, false);
+        let who = funded::<T>("contributor");
+        let previous = Ceremonies::<T>::get(0).and_then(|c| c.phase1.last().map(|l| l.hash));
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who), 0, previous, [0xcd; 64], long_cid::<T>());
+        assert_eq!(Ceremonies::<T>::get(0).map(|c| c.phase1.len() as u32), Some(T::MaxContributions::get()));
+    }
+
+    #[benchmark]
+    fn finish_phase1() {
+        let f = load_fixture();
+        let coordinator = open_full_ceremony::<T>(&f, T::MaxContributions::get() - 1, false);
+        close_window::<T>(20);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(coordinator), 0, [0xbe; 64], long_cid::<T>(), long_cid::<T>());
+        assert!(matches!(Ceremonies::<T>::get(0).map(|c| c.phase), Some(CeremonyPhase::Phase2 { .. })));
+    }
+
+    #[benchmark]
+    fn finish_phase2() {
+        let f = load_fixture();
+        let coordinator = open_full_ceremony::<T>(&f, T::MaxContributions::get() - 1, true);
+        close_window::<T>(50);
+        let key: BoundedVec<u8, T::MaxVerifyingKeyLen> = f.verifying_key.clone().try_into().expect("fits");
+        #[extrinsic_call]
+        _(RawOrigin::Signed(coordinator), 0, [0xbe; 64], long_cid::<T>(), key);
+        assert!(matches!(Ceremonies::<T>::get(0).map(|c| c.phase), Some(CeremonyPhase::Finished { .. })));
+    }
+
+    /// `c` contribution records (each with its own contributor's deposit) are returned; the cost per record
+    /// does not depend on its phase.
+    #[benchmark]
+    fn remove_ceremony(c: Linear<1, { T::MaxContributions::get() }>) {
+        let f = load_fixture();
+        let coordinator = open_full_ceremony::<T>(&f, c, false);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(coordinator), 0);
+        assert!(!Ceremonies::<T>::contains_key(0));
     }
 
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

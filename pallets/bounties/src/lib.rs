@@ -26,6 +26,27 @@
 //!    [`Pallet::remove_bounty`] (cancelled, or paid once the issuer has retrieved the model),
 //!    [`Pallet::remove_dataset`] and [`Pallet::remove_verifying_key`] (once no bounty record uses them).
 //!
+//! ## Keys from a ceremony
+//! A Groth16 key is sound only if nobody knows its setup secrets, so keys are meant to come from a
+//! multi-party ceremony recorded here (the arithmetic runs off chain, in the snarkjs formats; see the `zkml`
+//! crate's `ceremony` module):
+//! 1. A coordinator (normally the organizer) calls [`Pallet::open_ceremony`] for a shape: phase 1 (powers of
+//!    tau) is open for contributions for `phase1_blocks`.
+//! 2. Anyone calls [`Pallet::contribute`] with the hash of their contribution, the hash it builds on (so
+//!    the record is one chain, in order) and the CID of the resulting file. The signer is recorded as the
+//!    contributor; each record holds a deposit from its contributor.
+//! 3. After the window, the coordinator calls [`Pallet::finish_phase1`]: the beacon is the hash of the
+//!    window's last block — fixed by the chain, unknown to every contributor while they contributed — and the
+//!    coordinator records the beacon contribution, the prepared phase-1 file and the initial phase-2 key.
+//!    Phase 2 (δ) is then open for `phase2_blocks`, with the same [`Pallet::contribute`].
+//! 4. [`Pallet::finish_phase2`] applies the phase-2 beacon the same way and registers the final verifying
+//!    key as the coordinator's, with [`VerifyingKeyInfo::ceremony`] pointing at this record — its provenance.
+//!
+//! The chain cannot check the files (that is O(circuit) work); it fixes *who* contributed *what*, in which
+//! order, and the beacons, so that anyone can download the transcript and check it against this record
+//! (`zkml ceremony verify`; the CLI refuses by default to claim against a key without a verified ceremony).
+//! A competitor who contributed to both phases needs to trust no one else.
+//!
 //! ## Why reserve, then deliver
 //! The proof binds the envelope only through its hash (public input 7), so a claim can be verified without
 //! the ciphertext. A claim that loses a race (another valid claim reserved the bounty first, or the issuer
@@ -147,6 +168,9 @@ pub mod pallet {
         /// is normally sent as soon as the claim is in a best block.
         #[pallet::constant]
         type DeliveryWindow: Get<BlockNumberFor<Self>>;
+        /// Most contributions (beacon included) a ceremony records per phase.
+        #[pallet::constant]
+        type MaxContributions: Get<u32>;
         type WeightInfo: WeightInfo;
     }
 
@@ -179,6 +203,69 @@ pub mod pallet {
         pub deposit: T::Deposit,
     }
 
+    pub type CeremonyId = u32;
+    /// A 64-byte BLAKE2b contribution hash (snarkjs' "contribution hash").
+    pub type ContributionHash = [u8; 64];
+
+    /// One step of a ceremony, as its signer recorded it.
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+    #[scale_info(skip_type_params(T))]
+    pub struct Contribution<T: Config> {
+        pub contributor: T::AccountId,
+        pub hash: ContributionHash,
+        /// The file after this contribution.
+        pub cid: BoundedVec<u8, T::MaxCidLen>,
+        /// The phase's closing beacon (recorded by the coordinator) rather than a secret contribution.
+        pub beacon: bool,
+        pub at: BlockNumberFor<T>,
+        pub deposit: T::Deposit,
+    }
+
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound, CloneNoBound, PartialEqNoBound, EqNoBound)]
+    #[scale_info(skip_type_params(T))]
+    pub enum CeremonyPhase<T: Config> {
+        /// Powers of tau: contributions accepted up to and including `ends_at`.
+        Phase1 { ends_at: BlockNumberFor<T> },
+        /// The circuit's δ: contributions accepted up to and including `ends_at`.
+        Phase2 { ends_at: BlockNumberFor<T> },
+        /// The final key is registered under the coordinator as `key_hash`.
+        Finished { key_hash: [u8; 32] },
+    }
+
+    /// A multi-party setup for one claim shape.
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+    #[scale_info(skip_type_params(T))]
+    pub struct Ceremony<T: Config> {
+        pub coordinator: T::AccountId,
+        pub shape: DatasetShape,
+        /// Powers of tau up to `2^power`.
+        pub power: u8,
+        pub phase: CeremonyPhase<T>,
+        /// Length of the phase-2 window, counted from the end of phase 1.
+        pub phase2_blocks: BlockNumberFor<T>,
+        pub phase1: BoundedVec<Contribution<T>, T::MaxContributions>,
+        pub phase2: BoundedVec<Contribution<T>, T::MaxContributions>,
+        /// Each phase's beacon: the hash of the block that closed its window.
+        pub phase1_beacon: Option<[u8; 32]>,
+        pub phase2_beacon: Option<[u8; 32]>,
+        /// The prepared phase-1 file (what phase 2 and every verifier read).
+        pub phase1_cid: BoundedVec<u8, T::MaxCidLen>,
+        /// The initial phase-2 key (derived from the circuit and the prepared phase 1).
+        pub phase2_init_cid: BoundedVec<u8, T::MaxCidLen>,
+        pub deposit: T::Deposit,
+    }
+
+    impl<T: Config> Ceremony<T> {
+        /// The latest file of the open phase's transcript: what the next contributor starts from (`None`
+        /// for the first phase-1 contribution, which starts from the deterministic empty accumulator).
+        pub fn latest_cid(&self) -> Option<&BoundedVec<u8, T::MaxCidLen>> {
+            match self.phase {
+                CeremonyPhase::Phase1 { .. } => self.phase1.last().map(|c| &c.cid),
+                _ => self.phase2.last().map(|c| &c.cid).or(Some(&self.phase2_init_cid)),
+            }
+        }
+    }
+
     #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
     #[scale_info(skip_type_params(T))]
     pub struct VerifyingKeyInfo<T: Config> {
@@ -190,6 +277,9 @@ pub mod pallet {
         pub proving_key_cid: BoundedVec<u8, T::MaxCidLen>,
         /// Bounty records (of any state) that use this key; it cannot be removed while non-zero.
         pub bounties: u32,
+        /// The ceremony that produced this key (its provenance); `None` for a key registered directly, which
+        /// whoever made it could have kept the secrets of.
+        pub ceremony: Option<CeremonyId>,
         pub deposit: T::Deposit,
     }
 
@@ -268,6 +358,12 @@ pub mod pallet {
     #[pallet::storage]
     pub type NextBountyId<T: Config> = StorageValue<_, BountyId, ValueQuery>;
 
+    #[pallet::storage]
+    pub type Ceremonies<T: Config> = StorageMap<_, Twox64Concat, CeremonyId, Ceremony<T>>;
+
+    #[pallet::storage]
+    pub type NextCeremonyId<T: Config> = StorageValue<_, CeremonyId, ValueQuery>;
+
     /// The delivered claim of each paid bounty.
     #[pallet::storage]
     pub type Claims<T: Config> = StorageMap<_, Twox64Concat, BountyId, ClaimRecord<T>>;
@@ -308,6 +404,13 @@ pub mod pallet {
         BountyRemoved { bounty: BountyId },
         DatasetRemoved { dataset: FieldBytes, organizer: T::AccountId },
         VerifyingKeyRemoved { key_hash: [u8; 32], registrant: T::AccountId },
+        CeremonyOpened { ceremony: CeremonyId, coordinator: T::AccountId, shape: DatasetShape, phase1_ends_at: BlockNumberFor<T> },
+        Contributed { ceremony: CeremonyId, phase: u8, index: u32, contributor: T::AccountId, hash: ContributionHash },
+        /// A phase closed with the chain's beacon; for phase 1, phase 2 is now open until `phase2_ends_at`.
+        PhaseFinished { ceremony: CeremonyId, phase: u8, beacon: [u8; 32], phase2_ends_at: Option<BlockNumberFor<T>> },
+        /// The ceremony's final key is registered under its coordinator.
+        CeremonyFinished { ceremony: CeremonyId, key_hash: [u8; 32] },
+        CeremonyRemoved { ceremony: CeremonyId },
     }
 
     #[pallet::error]
@@ -370,6 +473,24 @@ pub mod pallet {
         RecordInUse,
         /// Only the owner may remove a record.
         NotOwner,
+        UnknownCeremony,
+        /// Powers of tau must be between 2^1 and 2^28 (BN254's two-adicity).
+        InvalidPower,
+        /// The ceremony's current phase does not accept this call (window closed, not yet closed, finished).
+        WrongPhase,
+        /// `previous` is not the hash of the phase's latest contribution: build on the latest file.
+        NotLatest,
+        /// The phase already has [`Config::MaxContributions`] records.
+        TooManyContributions,
+        /// A phase needs at least one secret contribution before its beacon: a beacon alone is public.
+        NoContributions,
+        /// The hash of the block that closed the window is no longer kept (`BlockHashCount`): the ceremony
+        /// can only be removed and run again.
+        BeaconUnavailable,
+        /// Only the coordinator may finish or remove a ceremony.
+        NotCoordinator,
+        /// The ceremony's key is still registered: remove the key first (it refers to this record).
+        CeremonyInUse,
     }
 
     #[pallet::hooks]
@@ -466,7 +587,15 @@ pub mod pallet {
             VerifyingKeys::<T>::insert(
                 &registrant,
                 key_hash,
-                VerifyingKeyInfo { key, registrant: registrant.clone(), shape, proving_key_cid, bounties: 0, deposit },
+                VerifyingKeyInfo {
+                    key,
+                    registrant: registrant.clone(),
+                    shape,
+                    proving_key_cid,
+                    bounties: 0,
+                    ceremony: None,
+                    deposit,
+                },
             );
             Self::deposit_event(Event::VerifyingKeyRegistered { key_hash, registrant, shape });
             Ok(())
@@ -715,9 +844,206 @@ pub mod pallet {
             Self::deposit_event(Event::VerifyingKeyRemoved { key_hash, registrant: who });
             Ok(())
         }
+
+        /// Opens a ceremony for claims of `shape` with powers of tau up to `2^power`: phase 1 takes
+        /// contributions for `phase1_blocks` blocks, phase 2 for `phase2_blocks` after phase 1 is finished.
+        #[pallet::call_index(10)]
+        #[pallet::weight(T::WeightInfo::open_ceremony())]
+        pub fn open_ceremony(
+            origin: OriginFor<T>,
+            shape: DatasetShape,
+            power: u8,
+            phase1_blocks: BlockNumberFor<T>,
+            phase2_blocks: BlockNumberFor<T>,
+        ) -> DispatchResult {
+            let coordinator = ensure_signed(origin)?;
+            Self::check_shape(shape)?;
+            ensure!((1..=28).contains(&power), Error::<T>::InvalidPower);
+            ensure!(!phase1_blocks.is_zero() && !phase2_blocks.is_zero(), Error::<T>::ZeroDuration);
+            let footprint = Footprint::from_parts(1, 3 * T::MaxCidLen::get() as usize + 256 + T::AccountId::max_encoded_len());
+            let deposit = T::Deposit::new(&coordinator, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
+            let ceremony = NextCeremonyId::<T>::get();
+            NextCeremonyId::<T>::put(ceremony.saturating_add(1));
+            let phase1_ends_at = frame_system::Pallet::<T>::block_number().saturating_add(phase1_blocks);
+            Ceremonies::<T>::insert(
+                ceremony,
+                Ceremony {
+                    coordinator: coordinator.clone(),
+                    shape,
+                    power,
+                    phase: CeremonyPhase::Phase1 { ends_at: phase1_ends_at },
+                    phase2_blocks,
+                    phase1: BoundedVec::new(),
+                    phase2: BoundedVec::new(),
+                    phase1_beacon: None,
+                    phase2_beacon: None,
+                    phase1_cid: BoundedVec::new(),
+                    phase2_init_cid: BoundedVec::new(),
+                    deposit,
+                },
+            );
+            Self::deposit_event(Event::CeremonyOpened { ceremony, coordinator, shape, phase1_ends_at });
+            Ok(())
+        }
+
+        /// Records the caller's contribution to the open phase: its hash, the hash of the contribution it
+        /// builds on (`None` for the first of phase 1, or the first of phase 2 which builds on the initial
+        /// key) and the CID of the resulting file. Holds a deposit from the caller until the ceremony is
+        /// removed.
+        #[pallet::call_index(11)]
+        #[pallet::weight(T::WeightInfo::contribute())]
+        pub fn contribute(
+            origin: OriginFor<T>,
+            ceremony: CeremonyId,
+            previous: Option<ContributionHash>,
+            hash: ContributionHash,
+            cid: BoundedVec<u8, T::MaxCidLen>,
+        ) -> DispatchResult {
+            let contributor = ensure_signed(origin)?;
+            let mut c = Ceremonies::<T>::get(ceremony).ok_or(Error::<T>::UnknownCeremony)?;
+            let now = frame_system::Pallet::<T>::block_number();
+            let (phase, list) = match c.phase {
+                CeremonyPhase::Phase1 { ends_at } if now <= ends_at => (1u8, &mut c.phase1),
+                CeremonyPhase::Phase2 { ends_at } if now <= ends_at => (2u8, &mut c.phase2),
+                _ => return Err(Error::<T>::WrongPhase.into()),
+            };
+            ensure!(previous == list.last().map(|l| l.hash), Error::<T>::NotLatest);
+            ensure!(list.len() < T::MaxContributions::get() as usize, Error::<T>::TooManyContributions);
+            let footprint = Footprint::from_parts(1, 64 + cid.len() + 16 + T::AccountId::max_encoded_len());
+            let deposit = T::Deposit::new(&contributor, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
+            let index = list.len() as u32;
+            list.try_push(Contribution { contributor: contributor.clone(), hash, cid, beacon: false, at: now, deposit })
+                .map_err(|_| Error::<T>::TooManyContributions)?;
+            Ceremonies::<T>::insert(ceremony, c);
+            Self::deposit_event(Event::Contributed { ceremony, phase, index, contributor, hash });
+            Ok(())
+        }
+
+        /// Closes phase 1 after its window: records the beacon contribution (made with the beacon this call
+        /// reads from the chain), the prepared phase-1 file and the initial phase-2 key, and opens phase 2.
+        #[pallet::call_index(12)]
+        #[pallet::weight(T::WeightInfo::finish_phase1())]
+        pub fn finish_phase1(
+            origin: OriginFor<T>,
+            ceremony: CeremonyId,
+            beacon_hash: ContributionHash,
+            prepared_cid: BoundedVec<u8, T::MaxCidLen>,
+            phase2_init_cid: BoundedVec<u8, T::MaxCidLen>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut c = Ceremonies::<T>::get(ceremony).ok_or(Error::<T>::UnknownCeremony)?;
+            ensure!(who == c.coordinator, Error::<T>::NotCoordinator);
+            let CeremonyPhase::Phase1 { ends_at } = c.phase else { return Err(Error::<T>::WrongPhase.into()) };
+            let (beacon, now) = Self::closing_beacon(ends_at)?;
+            ensure!(!c.phase1.is_empty(), Error::<T>::NoContributions);
+            let record = Self::beacon_record(&who, beacon_hash, prepared_cid.clone(), now)?;
+            c.phase1.try_push(record).map_err(|_| Error::<T>::TooManyContributions)?;
+            c.phase1_beacon = Some(beacon);
+            c.phase1_cid = prepared_cid;
+            c.phase2_init_cid = phase2_init_cid;
+            let phase2_ends_at = now.saturating_add(c.phase2_blocks);
+            c.phase = CeremonyPhase::Phase2 { ends_at: phase2_ends_at };
+            Ceremonies::<T>::insert(ceremony, c);
+            Self::deposit_event(Event::PhaseFinished { ceremony, phase: 1, beacon, phase2_ends_at: Some(phase2_ends_at) });
+            Ok(())
+        }
+
+        /// Closes phase 2 after its window with the chain's beacon and registers the final verifying key under
+        /// the coordinator, with this ceremony as its provenance; `final_cid` is the final `.zkey` (the
+        /// proving key competitors download).
+        #[pallet::call_index(13)]
+        #[pallet::weight(T::WeightInfo::finish_phase2())]
+        pub fn finish_phase2(
+            origin: OriginFor<T>,
+            ceremony: CeremonyId,
+            beacon_hash: ContributionHash,
+            final_cid: BoundedVec<u8, T::MaxCidLen>,
+            key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut c = Ceremonies::<T>::get(ceremony).ok_or(Error::<T>::UnknownCeremony)?;
+            ensure!(who == c.coordinator, Error::<T>::NotCoordinator);
+            let CeremonyPhase::Phase2 { ends_at } = c.phase else { return Err(Error::<T>::WrongPhase.into()) };
+            let (beacon, now) = Self::closing_beacon(ends_at)?;
+            ensure!(!c.phase2.is_empty(), Error::<T>::NoContributions);
+            let shape = c.shape;
+            groth16::decode_verifying_key(&key).map_err(|e| match e {
+                Groth16Error::WrongInputCount { .. } => Error::<T>::WrongPublicInputCount,
+                _ => Error::<T>::MalformedVerifyingKey,
+            })?;
+            let key_hash = sp_io::hashing::blake2_256(&key);
+            ensure!(!VerifyingKeys::<T>::contains_key(&who, key_hash), Error::<T>::VerifyingKeyExists);
+            let record = Self::beacon_record(&who, beacon_hash, final_cid.clone(), now)?;
+            c.phase2.try_push(record).map_err(|_| Error::<T>::TooManyContributions)?;
+            c.phase2_beacon = Some(beacon);
+            c.phase = CeremonyPhase::Finished { key_hash };
+            let footprint = Footprint::from_parts(1, key.len() + final_cid.len() + 64 + 2 * T::AccountId::max_encoded_len());
+            let deposit = T::Deposit::new(&who, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
+            VerifyingKeys::<T>::insert(
+                &who,
+                key_hash,
+                VerifyingKeyInfo {
+                    key,
+                    registrant: who.clone(),
+                    shape,
+                    proving_key_cid: final_cid,
+                    bounties: 0,
+                    ceremony: Some(ceremony),
+                    deposit,
+                },
+            );
+            Ceremonies::<T>::insert(ceremony, c);
+            Self::deposit_event(Event::PhaseFinished { ceremony, phase: 2, beacon, phase2_ends_at: None });
+            Self::deposit_event(Event::VerifyingKeyRegistered { key_hash, registrant: who, shape });
+            Self::deposit_event(Event::CeremonyFinished { ceremony, key_hash });
+            Ok(())
+        }
+
+        /// Removes a ceremony (abandoned, or finished once its key record is removed) and returns every
+        /// deposit it holds: the coordinator's and each contributor's.
+        #[pallet::call_index(14)]
+        #[pallet::weight(T::WeightInfo::remove_ceremony(2 * T::MaxContributions::get()))]
+        pub fn remove_ceremony(origin: OriginFor<T>, ceremony: CeremonyId) -> DispatchResultWithPostInfo {
+            let who = ensure_signed(origin)?;
+            let c = Ceremonies::<T>::get(ceremony).ok_or(Error::<T>::UnknownCeremony)?;
+            ensure!(who == c.coordinator, Error::<T>::NotCoordinator);
+            if let CeremonyPhase::Finished { key_hash } = c.phase {
+                ensure!(!VerifyingKeys::<T>::contains_key(&who, key_hash), Error::<T>::CeremonyInUse);
+            }
+            let records = (c.phase1.len() + c.phase2.len()) as u32;
+            for r in c.phase1.into_iter().chain(c.phase2) {
+                r.deposit.drop(&r.contributor)?;
+            }
+            c.deposit.drop(&who)?;
+            Ceremonies::<T>::remove(ceremony);
+            Self::deposit_event(Event::CeremonyRemoved { ceremony });
+            Ok(Some(T::WeightInfo::remove_ceremony(records)).into())
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        /// The beacon of a window that ended at `ends_at`: that block's hash, which nobody knew while the
+        /// window was open. Refused before the window has closed, and once the hash is no longer kept.
+        fn closing_beacon(ends_at: BlockNumberFor<T>) -> Result<([u8; 32], BlockNumberFor<T>), Error<T>> {
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(now > ends_at, Error::<T>::WrongPhase);
+            let hash = frame_system::Pallet::<T>::block_hash(ends_at);
+            let bytes: [u8; 32] = hash.as_ref().try_into().map_err(|_| Error::<T>::BeaconUnavailable)?;
+            ensure!(bytes != [0u8; 32], Error::<T>::BeaconUnavailable);
+            Ok((bytes, now))
+        }
+
+        fn beacon_record(
+            who: &T::AccountId,
+            hash: ContributionHash,
+            cid: BoundedVec<u8, T::MaxCidLen>,
+            at: BlockNumberFor<T>,
+        ) -> Result<Contribution<T>, DispatchError> {
+            let footprint = Footprint::from_parts(1, 64 + cid.len() + 16 + T::AccountId::max_encoded_len());
+            let deposit = T::Deposit::new(who, footprint).map_err(|_| Error::<T>::InsufficientBalance)?;
+            Ok(Contribution { contributor: who.clone(), hash, cid, beacon: true, at, deposit })
+        }
+
         /// Checks a shape for registration and returns its parameter count. All arithmetic is checked `u64`:
         /// in the 32-bit runtime `usize` products of these dimensions wrap.
         fn check_shape(shape: DatasetShape) -> Result<u32, Error<T>> {

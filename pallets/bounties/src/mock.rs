@@ -57,6 +57,7 @@ impl pallet_zkml_bounties::Config for Test {
     type MinBountyAmount = ConstU64<MIN_BOUNTY>;
     type ClaimBond = ConstU64<CLAIM_BOND>;
     type DeliveryWindow = ConstU64<DELIVERY_WINDOW>;
+    type MaxContributions = ConstU32<4>;
     type WeightInfo = ();
 }
 

@@ -622,3 +622,161 @@ fn the_benchmark_fixture_is_a_valid_claim() {
     };
     assert_eq!(groth16::verify_claim(&f.verifying_key, &f.proof, &statement), Ok(()));
 }
+
+// ---- ceremonies ----
+
+fn cid(s: &str) -> BoundedVec<u8, frame_support::traits::ConstU32<128>> {
+    s.as_bytes().to_vec().try_into().unwrap()
+}
+
+/// Moves to block `n`, recording a distinct hash for every earlier block (what the beacons read).
+fn run_to(n: u64) {
+    for b in System::block_number()..n {
+        let mut h = sp_core::H256::zero();
+        h.0[..8].copy_from_slice(&b.to_le_bytes());
+        h.0[31] = 0xaa;
+        frame_system::BlockHash::<Test>::insert(b, h);
+    }
+    System::set_block_number(n);
+}
+
+fn contribute(who: u64, ceremony: CeremonyId, previous: Option<[u8; 64]>, hash: [u8; 64]) -> sp_runtime::DispatchResult {
+    ZkmlBounties::contribute(RuntimeOrigin::signed(who), ceremony, previous, hash, cid("bafy-file"))
+}
+
+fn contributors(list: &[Contribution<Test>]) -> Vec<(u64, bool)> {
+    list.iter().map(|c| (c.contributor, c.beacon)).collect()
+}
+
+/// Alice coordinates, Bob and Alice contribute to phase 1, Bob to phase 2: the record lists them in order
+/// with the chain's beacons, and the key is registered with the ceremony as its provenance and usable by a
+/// bounty.
+#[test]
+fn ceremony_records_who_contributed_in_order_and_registers_the_key_with_its_provenance() {
+    new_test_ext().execute_with(|| {
+        let vk = fixture().verifying_key.clone();
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        // Phase 1 until block 11.
+        assert_ok!(contribute(BOB, 0, None, [1; 64]));
+        // Racing on the same base: the second is told to build on the latest file.
+        assert_noop!(contribute(CHARLIE, 0, None, [9; 64]), Error::<Test>::NotLatest);
+        assert_ok!(contribute(ALICE, 0, Some([1; 64]), [2; 64]));
+        assert_noop!(
+            ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("prepared"), cid("init")),
+            Error::<Test>::WrongPhase
+        );
+        run_to(12);
+        assert_noop!(contribute(CHARLIE, 0, Some([2; 64]), [9; 64]), Error::<Test>::WrongPhase);
+        assert_noop!(
+            ZkmlBounties::finish_phase1(RuntimeOrigin::signed(BOB), 0, [3; 64], cid("prepared"), cid("init")),
+            Error::<Test>::NotCoordinator
+        );
+        assert_ok!(ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("prepared"), cid("init")));
+        let c = Ceremonies::<Test>::get(0).unwrap();
+        assert_eq!(c.phase1_beacon, Some(System::block_hash(11).0), "the beacon is the hash of the window's last block");
+        assert_eq!(contributors(&c.phase1), vec![(BOB, false), (ALICE, false), (ALICE, true)]);
+        assert_eq!(c.phase, CeremonyPhase::Phase2 { ends_at: 22 });
+        assert_eq!(c.latest_cid().map(|c| c.to_vec()), Some(b"init".to_vec()));
+        // Phase 2 starts from the initial key, not from a phase-1 hash.
+        assert_noop!(contribute(BOB, 0, Some([3; 64]), [4; 64]), Error::<Test>::NotLatest);
+        assert_ok!(contribute(BOB, 0, None, [4; 64]));
+        assert_noop!(
+            ZkmlBounties::finish_phase2(RuntimeOrigin::signed(ALICE), 0, [5; 64], cid("final"), vk.clone().try_into().unwrap()),
+            Error::<Test>::WrongPhase
+        );
+        run_to(23);
+        assert_ok!(ZkmlBounties::finish_phase2(RuntimeOrigin::signed(ALICE), 0, [5; 64], cid("final"), vk.clone().try_into().unwrap()));
+        let c = Ceremonies::<Test>::get(0).unwrap();
+        let key_hash = sp_io::hashing::blake2_256(&vk);
+        assert_eq!(c.phase, CeremonyPhase::Finished { key_hash });
+        assert_eq!(c.phase2_beacon, Some(System::block_hash(22).0));
+        assert_eq!(contributors(&c.phase2), vec![(BOB, false), (ALICE, true)]);
+        let record = VerifyingKeys::<Test>::get(ALICE, key_hash).unwrap();
+        assert_eq!((record.ceremony, record.shape, record.proving_key_cid.to_vec()), (Some(0), SHAPE, b"final".to_vec()));
+        assert_noop!(contribute(BOB, 0, Some([5; 64]), [6; 64]), Error::<Test>::WrongPhase);
+        // The ceremony's key serves a bounty like any of the issuer's keys.
+        assert_ok!(register_dataset_as(ALICE, b"cid"));
+        assert_ok!(ZkmlBounties::post_bounty(
+            RuntimeOrigin::signed(ALICE),
+            dataset_hash(),
+            key_hash,
+            fixture().organizer_pk.to_bytes(),
+            fixture().sse_cap,
+            AMOUNT,
+            EXPIRES_IN
+        ));
+    });
+}
+
+/// A beacon alone is public, so a phase with no secret contribution cannot be closed; a beacon whose block
+/// hash is no longer kept cannot be chosen later instead.
+#[test]
+fn a_phase_needs_a_contribution_and_the_chains_beacon() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        run_to(12);
+        assert_noop!(
+            ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("p"), cid("i")),
+            Error::<Test>::NoContributions
+        );
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(contribute(BOB, 1, None, [1; 64]));
+        // Far past the window, with no hash recorded for its last block.
+        System::set_block_number(5_000);
+        frame_system::BlockHash::<Test>::remove(22);
+        assert_noop!(
+            ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 1, [3; 64], cid("p"), cid("i")),
+            Error::<Test>::BeaconUnavailable
+        );
+        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 29, 10, 10), Error::<Test>::InvalidPower);
+        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 0, 10), Error::<Test>::ZeroDuration);
+        assert_noop!(contribute(BOB, 7, None, [1; 64]), Error::<Test>::UnknownCeremony);
+    });
+}
+
+/// A phase holds at most `MaxContributions` records, beacon included: a spammer cannot grow the record.
+#[test]
+fn contributions_are_bounded() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        let mut previous = None;
+        for i in 0..3u8 {
+            assert_ok!(contribute(CHARLIE, 0, previous, [i + 1; 64]));
+            previous = Some([i + 1; 64]);
+        }
+        assert_ok!(contribute(BOB, 0, previous, [7; 64]));
+        assert_noop!(contribute(CHARLIE, 0, Some([7; 64]), [8; 64]), Error::<Test>::TooManyContributions);
+        // With the phase full, the beacon record has no room either: the ceremony can only be removed.
+        run_to(12);
+        assert_noop!(
+            ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("p"), cid("i")),
+            Error::<Test>::TooManyContributions
+        );
+    });
+}
+
+/// Every deposit comes back when the coordinator removes the ceremony — but not while its key, which refers
+/// to it for provenance, is registered.
+#[test]
+fn removing_a_ceremony_returns_every_deposit() {
+    new_test_ext().execute_with(|| {
+        let vk = fixture().verifying_key.clone();
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(contribute(BOB, 0, None, [1; 64]));
+        assert!(Balances::total_balance_on_hold(&BOB) > 0);
+        run_to(12);
+        assert_ok!(ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("p"), cid("i")));
+        assert_ok!(contribute(DAVE, 0, None, [4; 64]));
+        run_to(23);
+        assert_ok!(ZkmlBounties::finish_phase2(RuntimeOrigin::signed(ALICE), 0, [5; 64], cid("f"), vk.clone().try_into().unwrap()));
+        assert_noop!(ZkmlBounties::remove_ceremony(RuntimeOrigin::signed(BOB), 0), Error::<Test>::NotCoordinator);
+        assert_noop!(ZkmlBounties::remove_ceremony(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::CeremonyInUse);
+        assert_ok!(ZkmlBounties::remove_verifying_key(RuntimeOrigin::signed(ALICE), sp_io::hashing::blake2_256(&vk)));
+        assert_ok!(ZkmlBounties::remove_ceremony(RuntimeOrigin::signed(ALICE), 0));
+        for who in [ALICE, BOB, DAVE] {
+            assert_eq!(Balances::total_balance_on_hold(&who), 0);
+            assert_eq!(Balances::free_balance(who), INITIAL);
+        }
+        assert!(System::events().iter().any(|e| e.event == RuntimeEvent::ZkmlBounties(Event::CeremonyRemoved { ceremony: 0 })));
+    });
+}

@@ -19,6 +19,15 @@ pub trait WeightInfo {
     fn remove_bounty() -> Weight;
     fn remove_dataset() -> Weight;
     fn remove_verifying_key() -> Weight;
+    fn open_ceremony() -> Weight;
+    /// Reads and rewrites the ceremony record, whose size grows with its contributions: measured at the
+    /// largest ([`crate::Config::MaxContributions`] per phase).
+    fn contribute() -> Weight;
+    fn finish_phase1() -> Weight;
+    /// Decodes and checks the final verifying key.
+    fn finish_phase2() -> Weight;
+    /// `c`: contribution records whose deposits are returned.
+    fn remove_ceremony(c: u32) -> Weight;
 }
 
 /// Conservative weights for runtimes without generated ones (see the module docs).
@@ -53,5 +62,23 @@ impl WeightInfo for () {
     }
     fn remove_verifying_key() -> Weight {
         Weight::from_parts(60_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+    }
+    fn open_ceremony() -> Weight {
+        Weight::from_parts(80_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+    }
+    fn contribute() -> Weight {
+        Weight::from_parts(150_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+    }
+    fn finish_phase1() -> Weight {
+        Weight::from_parts(150_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+    }
+    fn finish_phase2() -> Weight {
+        Weight::from_parts(20_000_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+    }
+    fn remove_ceremony(c: u32) -> Weight {
+        Weight::from_parts(100_000_000, 40_000)
+            .saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(c.into()))
+            .saturating_add(RocksDbWeight::get().reads_writes(3, 2))
+            .saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(c.into()))
     }
 }
