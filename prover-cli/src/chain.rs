@@ -15,7 +15,7 @@ use zkml_primitives::dataset::{Scales, Shape};
 pub mod runtime {}
 
 use runtime::runtime_types::pallet_zkml_bounties::pallet::{
-    Bounty, BountyState, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo,
+    Bounty, BountyState, Ceremony, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo,
 };
 pub use subxt::utils::{AccountId32, H256};
 
@@ -29,6 +29,8 @@ pub type BountyInfo = Bounty;
 pub type ClaimInfo = ClaimRecord;
 pub type Dataset = DatasetInfo;
 pub type VerifyingKey = VerifyingKeyInfo;
+pub type CeremonyInfo = Ceremony;
+pub type CeremonyId = u32;
 
 /// A signer from a secret URI (`//Alice`, a mnemonic with optional `//hard/soft` path and `///password`).
 /// The URI is never printed, not even in errors.
@@ -261,6 +263,19 @@ impl Chain {
             self.all(runtime::storage().zkml_bounties().bounties()).await?.into_iter().map(|((id,), b)| (id, b)).collect();
         out.sort_by_key(|(id, _)| *id);
         Ok(out)
+    }
+
+    pub async fn ceremony(&self, id: CeremonyId) -> Result<Option<CeremonyInfo>> {
+        self.get(runtime::storage().zkml_bounties().ceremonies(), (id,)).await
+    }
+
+    /// The hash of finalized block `number` (`None` if it is not finalized yet).
+    pub async fn finalized_block_hash(&self, number: u64) -> Result<Option<H256>> {
+        if self.finalized_number().await? < number {
+            return Ok(None);
+        }
+        let n = subxt::rpcs::methods::legacy::NumberOrHex::Number(number);
+        self.rpc.chain_get_block_hash(Some(n)).await.with_context(|| format!("cannot read block {number} from {}", self.url))
     }
 
     /// The paid claim (with the model's envelope) of a bounty.

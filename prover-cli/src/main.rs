@@ -25,6 +25,7 @@ use zkml::{
 use zkml_primitives::{dataset::Shape, groth16};
 
 mod bench;
+mod ceremony_chain;
 mod onchain;
 
 use onchain::{Endpoints, SignerArgs};
@@ -37,6 +38,66 @@ struct Cli {
     json: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Subcommand)]
+enum CeremonyCommand {
+    /// Coordinator: open a ceremony for the claim circuit of one shape, with a contribution window per phase.
+    Init {
+        /// Shape as MxPxN (e.g. 442x10x1).
+        #[arg(long)]
+        shape: String,
+        /// Blocks phase 1 (powers of tau) takes contributions for.
+        #[arg(long, default_value_t = 600)]
+        phase1_blocks: u32,
+        /// Blocks phase 2 (the circuit's δ) takes contributions for, from the end of phase 1.
+        #[arg(long, default_value_t = 600)]
+        phase2_blocks: u32,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Anyone: add your randomness to the open phase (download, check, contribute, publish, record).
+    Contribute {
+        #[arg(long)]
+        ceremony: u32,
+        /// A name stored in the file's record (default: your account).
+        #[arg(long)]
+        name: Option<String>,
+        /// Extra entropy mixed with 64 bytes from the OS.
+        #[arg(long, default_value = "")]
+        entropy: String,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Coordinator, after phase 1's window: apply the chain's beacon, prepare phase 2, open it.
+    Beacon {
+        #[arg(long)]
+        ceremony: u32,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Coordinator, after phase 2's window: apply the chain's beacon and register the final key.
+    Finalize {
+        #[arg(long)]
+        ceremony: u32,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Anyone: download a finished ceremony's transcript and check it against the chain's record.
+    Verify {
+        #[arg(long)]
+        ceremony: u32,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
 }
 
 #[derive(Subcommand)]
@@ -57,9 +118,10 @@ enum Command {
         #[arg(long)]
         model: PathBuf,
     },
-    /// Generate a Groth16 proving key and verifying key for one shape (m rows, p features, n outputs). With
-    /// --hash, for a registered dataset: the verifying key is registered on chain and the proving key
-    /// published on IPFS.
+    /// SINGLE-PARTY setup, for offline experiments: a Groth16 proving and verifying key for one shape (m rows,
+    /// p features, n outputs) whose secrets only this process saw — which nobody else can check, so
+    /// `claim-bounty` refuses such keys by default. For a bounty, run `zkml ceremony`. With --hash, for a
+    /// registered dataset: the verifying key is registered on chain and the proving key published on IPFS.
     Setup {
         /// Shape as MxPxN (e.g. 20x4x1), or take it from --dataset.
         #[arg(long, conflicts_with_all = ["dataset", "hash"])]
@@ -200,11 +262,18 @@ enum Command {
         /// A local proving key instead of the one published with the verifying key (checked against it).
         #[arg(long)]
         proving_key: Option<PathBuf>,
+        /// Claim even if the bounty's key has no verified ceremony transcript (its maker may be able to forge
+        /// claims and take the bounty back). By default such keys are refused before any proving.
+        #[arg(long)]
+        accept_unverified_key: bool,
         #[command(flatten)]
         endpoints: Endpoints,
         #[command(flatten)]
         signer: SignerArgs,
     },
+    /// Multi-party Groth16 setup on chain: keys nobody can forge with if one contributor per phase was honest.
+    #[command(subcommand)]
+    Ceremony(CeremonyCommand),
     /// Organizer: decrypt a paid bounty's model from the chain; writes W.npy and b.npy.
     #[command(alias = "retrieve_model")]
     RetrieveModel {
@@ -553,10 +622,23 @@ fn run(cli: Cli) -> Result<()> {
         Command::DownloadDataset { hash, path, endpoints } => {
             block_on(onchain::download_dataset(&hash, &path, &endpoints, json))?;
         }
-        Command::ClaimBounty { bounty, payment, model, dataset, proving_key, endpoints, signer } => {
-            let args = onchain::ClaimArgs { bounty, payment, model, dataset, proving_key };
+        Command::ClaimBounty { bounty, payment, model, dataset, proving_key, accept_unverified_key, endpoints, signer } => {
+            let args = onchain::ClaimArgs { bounty, payment, model, dataset, proving_key, accept_unverified_key };
             block_on(onchain::claim_bounty(args, &endpoints, &signer, json))?;
         }
+        Command::Ceremony(c) => match c {
+            CeremonyCommand::Init { shape, phase1_blocks, phase2_blocks, endpoints, signer } => {
+                block_on(ceremony_chain::init(parse_shape(&shape)?, phase1_blocks, phase2_blocks, &endpoints, &signer, json))?
+            }
+            CeremonyCommand::Contribute { ceremony, name, entropy, endpoints, signer } => {
+                block_on(ceremony_chain::contribute(ceremony, name, entropy, &endpoints, &signer, json))?
+            }
+            CeremonyCommand::Beacon { ceremony, endpoints, signer } => block_on(ceremony_chain::beacon(ceremony, &endpoints, &signer, json))?,
+            CeremonyCommand::Finalize { ceremony, endpoints, signer } => {
+                block_on(ceremony_chain::finalize(ceremony, &endpoints, &signer, json))?
+            }
+            CeremonyCommand::Verify { ceremony, endpoints } => block_on(ceremony_chain::verify(ceremony, &endpoints, json))?,
+        },
         Command::RetrieveModel { bounty, secret_key, out, endpoints } => {
             block_on(onchain::retrieve_model(bounty, &secret_key, &out, &endpoints, json))?;
         }

@@ -59,7 +59,7 @@ pub struct SignerArgs {
 }
 
 impl SignerArgs {
-    fn keypair(&self) -> Result<subxt_signer::sr25519::Keypair> {
+    pub(crate) fn keypair(&self) -> Result<subxt_signer::sr25519::Keypair> {
         chain::signer(self.suri.as_deref(), self.key_file.as_deref())
     }
 }
@@ -85,7 +85,7 @@ fn parse_hash(s: &str, what: &str) -> Result<[u8; 32]> {
     Ok(fr_to_bytes(&files::parse_fr(s, what)?))
 }
 
-fn key_hash(vk: &[u8]) -> [u8; 32] {
+pub(crate) fn key_hash(vk: &[u8]) -> [u8; 32] {
     Blake2b::<U32>::digest(vk).into()
 }
 
@@ -431,7 +431,7 @@ async fn proving_key_for(
     Ok(pk)
 }
 
-fn dirs_cache() -> PathBuf {
+pub(crate) fn dirs_cache() -> PathBuf {
     std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
@@ -445,6 +445,8 @@ pub struct ClaimArgs {
     pub model: PathBuf,
     pub dataset: PathBuf,
     pub proving_key: Option<PathBuf>,
+    /// Claim even against a key with no verified ceremony transcript.
+    pub accept_unverified_key: bool,
 }
 
 pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
@@ -486,6 +488,8 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
         eprintln!("float MSE {:.6}, quantized MSE {:.6}, cap {:.6}: proving", report.float_mse, report.quantized_mse, mse_cap);
     }
     let ipfs = Ipfs::new(&net.ipfs_api);
+    // Before any proving: is the key one nobody can forge with?
+    crate::ceremony_chain::check_bounty_key(&chain, &ipfs, &vk, &chain::account_of(&keypair), a.accept_unverified_key, json).await?;
     let pb = spinner(json, "fetching and checking the proving key");
     let pk = proving_key_for(&vk, a.proving_key.as_deref(), &ipfs).await?;
     let request = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id: a.bounty, sse_cap: b.sse_cap };
