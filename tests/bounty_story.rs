@@ -87,11 +87,20 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     assert!(refused.contains("refusing to claim") && refused.contains("quantized MSE"), "{refused}");
     assert_eq!(balance(&rt, &net.url, &competitor), bob_before, "a refused claim must cost nothing");
 
-    // The trained model is proved, reserved, delivered and paid to the payee.
+    // The key came from a single-party `setup`, whose maker could forge claims: refused by default, before
+    // any proving or fee, and named as the reason.
+    let unverified = net.zkml_fails(&[
+        "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&payee), "--model", &model, "--dataset", &dl,
+        "--suri", "//Bob",
+    ]);
+    assert!(unverified.contains("no ceremony transcript") && unverified.contains("--accept-unverified-key"), "{unverified}");
+    assert_eq!(balance(&rt, &net.url, &competitor), bob_before, "a refused claim must cost nothing");
+
+    // Accepting that risk (a dev chain): the trained model is proved, reserved, delivered and paid.
     let payee_before = balance(&rt, &net.url, &payee);
     let claimed = net.zkml_json(&[
         "claim-bounty", "--bounty", &bounty, "--payment", &hex_account(&payee), "--model", &model, "--dataset", &dl,
-        "--suri", "//Bob",
+        "--accept-unverified-key", "--suri", "//Bob",
     ]);
     assert_eq!(claimed["amount"], AMOUNT_PLANCKS.to_string());
     let fees: u128 = str_of(&claimed, "fees").parse().unwrap();

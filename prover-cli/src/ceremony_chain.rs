@@ -40,6 +40,11 @@ fn cache_dir(sub: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// A scratch directory for the files a step makes: everything worth keeping is published on IPFS.
+fn scratch() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("zkml-ceremony-").tempdir().context("creating a scratch directory")
+}
+
 /// A file from IPFS, kept in `~/.cache/zkml/ipfs/<cid>` (written whole, then renamed).
 pub async fn cached_file(ipfs: &Ipfs, cid: &str, what: &str) -> Result<PathBuf> {
     ensure!(!cid.is_empty() && cid.bytes().all(|b| b.is_ascii_alphanumeric()), "the chain names no valid CID for the {what}");
@@ -121,7 +126,8 @@ pub async fn contribute(id: CeremonyId, name: Option<String>, entropy: String, n
     ensure!(now <= ends_at as u64, "phase {phase} of ceremony {id} closed at block {ends_at} (finalized: {now}); wait for the coordinator's next step");
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
-    let work = cache_dir(&format!("ceremonies/{id}"))?;
+    let work_dir = scratch()?;
+    let work = work_dir.path();
     let previous: Option<[u8; 64]> = list.last().map(|l| l.hash);
     let pb = spinner(json, "fetching the latest file of the transcript");
     let input = match (phase, list.last()) {
@@ -202,7 +208,8 @@ pub async fn beacon(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: 
     wait_past(&chain, ends_at as u64, json).await?;
     let beacon = beacon_of(&chain, ends_at as u64).await?;
     let input = cached_file(&ipfs, &cid_of(&last.cid), "latest phase-1 file").await?;
-    let work = cache_dir(&format!("ceremonies/{id}"))?;
+    let work_dir = scratch()?;
+    let work = work_dir.path();
     let (beaconed, prepared, init) = (work.join("phase1-beacon.ptau"), work.join("phase1-prepared.ptau"), work.join("phase2-initial.zkey"));
     let shape = shape_of(&c);
     let pb = spinner(json, "applying the chain's beacon to phase 1 and preparing it for phase 2 (minutes at 2^17)");
@@ -254,7 +261,8 @@ pub async fn finalize(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json
     wait_past(&chain, ends_at as u64, json).await?;
     let beacon = beacon_of(&chain, ends_at as u64).await?;
     let input = cached_file(&ipfs, &cid_of(&last.cid), "latest phase-2 file").await?;
-    let out = cache_dir(&format!("ceremonies/{id}"))?.join("final.zkey");
+    let work_dir = scratch()?;
+    let out = work_dir.path().join("final.zkey");
     let pb = spinner(json, "applying the chain's beacon to phase 2");
     let (o, bc) = (out.clone(), beacon.clone());
     let (hash, vk) = tokio::task::spawn_blocking(move || -> Result<_> {

@@ -249,8 +249,8 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
             match candidates.as_slice() {
                 [(h, _)] => *h,
                 [] => bail!(
-                    "{issuer} has no verifying key for {}x{}x{}: run `zkml setup --hash {}` first",
-                    shape.m, shape.p, shape.n, a.dataset
+                    "{issuer} has no verifying key for {}x{}x{}: run a ceremony (`zkml ceremony init --shape {}x{}x{}`), or `zkml setup --hash {}` for a dev chain",
+                    shape.m, shape.p, shape.n, shape.m, shape.p, shape.n, a.dataset
                 ),
                 _ => bail!(
                     "several verifying keys serve {}x{}x{}; choose one with --verifying-key ({})",

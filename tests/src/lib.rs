@@ -132,6 +132,9 @@ impl Network {
     pub fn zkml(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(bin("zkml"));
         cmd.args(args).env("ZKML_URL", &self.url).env("ZKML_IPFS_API", &self.ipfs_api).env_remove("ZKML_SURI");
+        // Each network its own cache (downloaded files, verified transcripts, claims): ceremony and bounty
+        // ids repeat across the tests' chains.
+        cmd.env("XDG_CACHE_HOME", self.dir.path().join("cache"));
         cmd.output().expect("run zkml")
     }
 
