@@ -2,10 +2,14 @@
 # The whole bounty story on a real chain and real IPFS, with real Groth16 proofs, on a bundled real dataset
 # (scikit-learn's diabetes data, 442 × 10, in examples/diabetes):
 #   starts a local dev chain (zkml-node --dev) and an IPFS daemon (ipfs/daemon.mjs), then
-#   organizer: keygen, add-dataset (IPFS + chain), setup (verifying key on chain, proving key on IPFS),
-#              add-bounty (5 tokens for MSE <= 3000);
+#   organizer: keygen, add-dataset (IPFS + chain);
+#   ceremony:  the organizer opens a multi-party setup for the 442x10 claim circuit; organizer and competitor
+#              each contribute to phase 1 (powers of tau) and phase 2 (the circuit's delta); the organizer
+#              closes each phase with the chain's beacon and registers the key (proving key on IPFS);
+#   organizer: add-bounty with that key (5 tokens for MSE <= 3000);
 #   competitor: list-datasets, list-bounties, download-dataset, train (scikit-learn), a shuffled model
-#              refused before any fee, claim-bounty (prove, reserve with the proof, deliver the model), payout;
+#              refused before any fee, claim-bounty (verifies the key's ceremony transcript, proves, reserves
+#              with the proof, delivers the model), payout;
 #   organizer: retrieve-model (decrypts the model stored on chain), removes the paid bounty (deposit back),
 #              remove-bounty refused before expiry;
 # and stops everything it started. Set ZKML_DEMO_DIR to keep the files somewhere known.
@@ -53,10 +57,28 @@ step "organizer: add-dataset (X.npy, Y.npy to IPFS; hash, CID, shape, scales on 
 ADDED=$("$ZKML" --json add-dataset --dataset examples/diabetes --suri //Alice)
 echo "$ADDED"
 HASH=$(echo "$ADDED" | sed -n 's/.*"dataset_hash": "\(0x[0-9a-f]*\)".*/\1/p')
-step "organizer: setup (Groth16 keys for 442x10x1: verifying key on chain, proving key on IPFS)"
-"$ZKML" setup --hash "$HASH" --out "$WORK/keys/claim" --suri //Alice
-step "organizer: add-bounty (5 tokens for MSE <= 3000, expires in 14400 blocks)"
-"$ZKML" add-bounty --dataset "$HASH" --amount 5 --mse 3000 --publickey "$WORK/keys/org_public.json" --suri //Alice
+# The windows leave room for both contributions (about a minute each at 2^17 on two cores); a real
+# ceremony keeps them open for days so that any competitor can join.
+step "organizer: open a ceremony for the 442x10x1 claim circuit (phase 1: 60 blocks, phase 2: 30 blocks)"
+OPENED=$("$ZKML" --json ceremony init --shape 442x10x1 --phase1-blocks 60 --phase2-blocks 30 --suri //Alice)
+echo "$OPENED"
+CEREMONY=$(echo "$OPENED" | sed -n 's/.*"ceremony": \([0-9]*\).*/\1/p')
+step "organizer, then competitor: contribute to phase 1 (powers of tau)"
+"$ZKML" ceremony contribute --ceremony "$CEREMONY" --name organizer --suri //Alice
+"$ZKML" ceremony contribute --ceremony "$CEREMONY" --name competitor --suri //Bob
+step "organizer: close phase 1 with the chain's beacon, prepare it, derive the initial 442x10 key (minutes)"
+"$ZKML" ceremony beacon --ceremony "$CEREMONY" --suri //Alice
+step "competitor, then organizer: contribute to phase 2 (the circuit's delta)"
+"$ZKML" ceremony contribute --ceremony "$CEREMONY" --name competitor --suri //Bob
+"$ZKML" ceremony contribute --ceremony "$CEREMONY" --name organizer --suri //Alice
+step "organizer: close phase 2 with the chain's beacon and register the key"
+FINISHED=$("$ZKML" --json ceremony finalize --ceremony "$CEREMONY" --suri //Alice)
+echo "$FINISHED"
+KEY=$(echo "$FINISHED" | sed -n 's/.*"verifying_key_hash": "\(0x[0-9a-f]*\)".*/\1/p')
+step "anyone: verify the ceremony's transcript against the chain (contributors, order, beacons, key)"
+"$ZKML" ceremony verify --ceremony "$CEREMONY"
+step "organizer: add-bounty with the ceremony's key (5 tokens for MSE <= 3000, expires in 14400 blocks)"
+"$ZKML" add-bounty --dataset "$HASH" --amount 5 --mse 3000 --publickey "$WORK/keys/org_public.json" --verifying-key "$KEY" --suri //Alice
 
 step "competitor: list-datasets, list-bounties"
 "$ZKML" list-datasets
@@ -71,7 +93,7 @@ step "competitor: claim-bounty with the shuffled model (refused before anything 
 if "$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model_shuffled" --dataset "$WORK/ipfs_dataset" --suri //Bob; then
   echo "unexpected: the shuffled model was accepted" >&2; exit 1
 fi
-step "competitor: claim-bounty (simulate, prove, reserve the bounty with the proof, deliver the encrypted model)"
+step "competitor: claim-bounty (check the key's transcript, simulate, prove, reserve the bounty with the proof, deliver the encrypted model)"
 "$ZKML" claim-bounty --bounty 0 --payment "$BOB" --model "$WORK/model" --dataset "$WORK/ipfs_dataset" --suri //Bob
 "$ZKML" balance "$BOB"
 "$ZKML" list-bounties --hash "$HASH"
@@ -89,7 +111,7 @@ PYEOF
 step "organizer: remove the paid bounty's record (its storage deposit comes back)"
 "$ZKML" remove-bounty --bounty 0 --delete-model --suri //Alice
 step "organizer: a second bounty cannot be removed before it expires"
-"$ZKML" add-bounty --dataset "$HASH" --amount 1 --mse 3000 --publickey "$WORK/keys/org_public.json" --suri //Alice
+"$ZKML" add-bounty --dataset "$HASH" --amount 1 --mse 3000 --publickey "$WORK/keys/org_public.json" --verifying-key "$KEY" --suri //Alice
 if "$ZKML" remove-bounty --bounty 1 --suri //Alice; then echo "unexpected: removed before expiry" >&2; exit 1; fi
 
 echo; echo "demo finished: bounty 0 paid to $BOB against a Groth16 proof verified by the runtime; files in $WORK"

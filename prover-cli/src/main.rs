@@ -25,6 +25,7 @@ use zkml::{
 use zkml_primitives::{dataset::Shape, groth16};
 
 mod bench;
+mod bench_ceremony;
 mod ceremony_chain;
 mod onchain;
 
@@ -359,6 +360,17 @@ enum Command {
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
     },
+    /// Measure a ceremony's costs: phase-1 contribute/verify per power of tau, and phase 2 per claim shape.
+    BenchCeremony {
+        /// Powers of tau for the phase-1 figures, comma-separated.
+        #[arg(long, default_value = "16,18,20")]
+        powers: String,
+        /// Claim shapes for the phase-2 figures (MxP or MxPxN, comma-separated; empty for none).
+        #[arg(long, default_value = "442x10")]
+        shapes: String,
+        #[arg(long, default_value = "ceremony-results.json")]
+        out: PathBuf,
+    },
     /// One measured step of `bench`, run in its own process.
     #[command(hide = true)]
     BenchStep {
@@ -625,6 +637,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::ClaimBounty { bounty, payment, model, dataset, proving_key, accept_unverified_key, endpoints, signer } => {
             let args = onchain::ClaimArgs { bounty, payment, model, dataset, proving_key, accept_unverified_key };
             block_on(onchain::claim_bounty(args, &endpoints, &signer, json))?;
+        }
+        Command::BenchCeremony { powers, shapes, out } => {
+            let powers = powers.split(',').filter(|s| !s.is_empty()).map(|s| s.trim().parse::<u32>()).collect::<Result<Vec<_>, _>>()?;
+            let shapes = shapes.split(',').filter(|s| !s.is_empty()).map(parse_shape).collect::<Result<Vec<_>>>()?;
+            bench_ceremony::run(&powers, &shapes, &out)?;
         }
         Command::Ceremony(c) => match c {
             CeremonyCommand::Init { shape, phase1_blocks, phase2_blocks, endpoints, signer } => {

@@ -8,10 +8,11 @@
 //! themselves, which also beats any honest claim in the pool), so a competitor may train and prove for a
 //! prize that was never really on offer. Reserve-then-deliver keeps the model safe even then (nothing is
 //! delivered unless the competitor's own claim holds the reservation), but the prize is not. So it is the
-//! **competitor** who must trust the key, and today nothing lets them check it: an honestly made key and a
-//! trapdoored one look the same. Here the randomness is drawn from
-//! the OS and dropped as soon as the keys exist, which only the key maker can know; keys from a multi-party
-//! ceremony, sound if any one contributor was honest (a competitor can be one), are the real answer.
+//! **competitor** who must trust the key. A key from this single-party `setup` cannot be checked by anyone:
+//! the randomness is drawn from the OS and dropped as soon as the keys exist, which only the key maker can
+//! know. Bounty keys therefore come from a multi-party ceremony ([`crate::ceremony`]), sound if one
+//! contributor per phase was honest (a competitor can be one); `claim-bounty` refuses keys without one by
+//! default. This `setup` stays for offline experiments and dev chains.
 use crate::{
     circuit::{r1cs::R1cs, ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides},
     quant::{self, QuantDataset, QuantModel},
