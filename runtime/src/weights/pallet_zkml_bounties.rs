@@ -44,18 +44,20 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 256]`.
-	fn register_dataset(_p: u32, ) -> Weight {
+	fn register_dataset(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `180`
 		//  Estimated: `4018`
-		// Minimum execution time: 77_665_000 picoseconds.
-		Weight::from_parts(109_238_060, 0)
+		// Minimum execution time: 77_655_000 picoseconds.
+		Weight::from_parts(117_836_787, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
+			// Standard Error: 1_362
+			.saturating_add(Weight::from_parts(5_458, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:1)
-	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1316), added: 3791, mode: `MaxEncodedLen`)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -63,17 +65,17 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	fn register_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `109`
-		//  Estimated: `4781`
-		// Minimum execution time: 3_249_908_000 picoseconds.
-		Weight::from_parts(3_407_472_000, 0)
-			.saturating_add(Weight::from_parts(0, 4781))
+		//  Estimated: `4786`
+		// Minimum execution time: 3_240_160_000 picoseconds.
+		Weight::from_parts(4_669_428_000, 0)
+			.saturating_add(Weight::from_parts(0, 4786))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `ZkmlBounties::Datasets` (r:1 w:1)
 	/// Proof: `ZkmlBounties::Datasets` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:1)
-	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1316), added: 3791, mode: `MaxEncodedLen`)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -84,11 +86,11 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	/// Proof: `ZkmlBounties::Bounties` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn post_bounty() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1071`
-		//  Estimated: `4781`
-		// Minimum execution time: 690_540_000 picoseconds.
-		Weight::from_parts(730_284_000, 0)
-			.saturating_add(Weight::from_parts(0, 4781))
+		//  Measured:  `1072`
+		//  Estimated: `4786`
+		// Minimum execution time: 690_038_000 picoseconds.
+		Weight::from_parts(860_577_000, 0)
+			.saturating_add(Weight::from_parts(0, 4786))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -99,13 +101,13 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:0)
-	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1316), added: 3791, mode: `MaxEncodedLen`)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1558`
+		//  Measured:  `1559`
 		//  Estimated: `8799`
-		// Minimum execution time: 16_587_508_000 picoseconds.
-		Weight::from_parts(17_361_745_000, 0)
+		// Minimum execution time: 16_757_967_000 picoseconds.
+		Weight::from_parts(20_128_704_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -123,11 +125,11 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `802`
 		//  Estimated: `8799`
-		// Minimum execution time: 2_784_628_000 picoseconds.
-		Weight::from_parts(5_425_915_139, 0)
+		// Minimum execution time: 4_629_262_000 picoseconds.
+		Weight::from_parts(21_242_366_564, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
-			// Standard Error: 6_734_227
-			.saturating_add(Weight::from_parts(224_759_421, 0).saturating_mul(n.into()))
+			// Standard Error: 5_269_565
+			.saturating_add(Weight::from_parts(195_610_211, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -141,8 +143,8 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `839`
 		//  Estimated: `6196`
-		// Minimum execution time: 126_816_000 picoseconds.
-		Weight::from_parts(131_325_000, 0)
+		// Minimum execution time: 125_134_000 picoseconds.
+		Weight::from_parts(131_365_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -152,7 +154,7 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	/// Storage: `ZkmlBounties::Datasets` (r:1 w:1)
 	/// Proof: `ZkmlBounties::Datasets` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:1)
-	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1316), added: 3791, mode: `MaxEncodedLen`)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -161,11 +163,11 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 	/// Proof: `ZkmlBounties::Claims` (`max_values`: None, `max_size`: Some(32918), added: 35393, mode: `MaxEncodedLen`)
 	fn remove_bounty() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1324`
-		//  Estimated: `4781`
-		// Minimum execution time: 86_331_000 picoseconds.
-		Weight::from_parts(93_885_000, 0)
-			.saturating_add(Weight::from_parts(0, 4781))
+		//  Measured:  `1325`
+		//  Estimated: `4786`
+		// Minimum execution time: 85_539_000 picoseconds.
+		Weight::from_parts(94_336_000, 0)
+			.saturating_add(Weight::from_parts(0, 4786))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -179,32 +181,120 @@ impl<T: frame_system::Config> pallet_zkml_bounties::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `4018`
-		// Minimum execution time: 67_706_000 picoseconds.
-		Weight::from_parts(71_454_000, 0)
+		// Minimum execution time: 67_886_000 picoseconds.
+		Weight::from_parts(76_873_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:1)
-	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1316), added: 3791, mode: `MaxEncodedLen`)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn remove_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `875`
-		//  Estimated: `4781`
-		// Minimum execution time: 68_969_000 picoseconds.
-		Weight::from_parts(74_850_000, 0)
-			.saturating_add(Weight::from_parts(0, 4781))
+		//  Measured:  `876`
+		//  Estimated: `4786`
+		// Minimum execution time: 73_928_000 picoseconds.
+		Weight::from_parts(112_239_000, 0)
+			.saturating_add(Weight::from_parts(0, 4786))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	// Ceremony calls: until regenerated by scripts/bench-weights.sh, the pallet's conservative defaults.
-	fn open_ceremony() -> Weight { <() as pallet_zkml_bounties::WeightInfo>::open_ceremony() }
-	fn contribute() -> Weight { <() as pallet_zkml_bounties::WeightInfo>::contribute() }
-	fn finish_phase1() -> Weight { <() as pallet_zkml_bounties::WeightInfo>::finish_phase1() }
-	fn finish_phase2() -> Weight { <() as pallet_zkml_bounties::WeightInfo>::finish_phase2() }
-	fn remove_ceremony(c: u32) -> Weight { <() as pallet_zkml_bounties::WeightInfo>::remove_ceremony(c) }
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `ZkmlBounties::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZkmlBounties::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ZkmlBounties::Ceremonies` (r:0 w:1)
+	/// Proof: `ZkmlBounties::Ceremonies` (`max_values`: None, `max_size`: Some(16246), added: 18721, mode: `MaxEncodedLen`)
+	fn open_ceremony() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `146`
+		//  Estimated: `3593`
+		// Minimum execution time: 71_394_000 picoseconds.
+		Weight::from_parts(78_406_000, 0)
+			.saturating_add(Weight::from_parts(0, 3593))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `ZkmlBounties::Ceremonies` (r:1 w:1)
+	/// Proof: `ZkmlBounties::Ceremonies` (`max_values`: None, `max_size`: Some(16246), added: 18721, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	fn contribute() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8607`
+		//  Estimated: `19711`
+		// Minimum execution time: 104_405_000 picoseconds.
+		Weight::from_parts(113_341_000, 0)
+			.saturating_add(Weight::from_parts(0, 19711))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	/// Storage: `ZkmlBounties::Ceremonies` (r:1 w:1)
+	/// Proof: `ZkmlBounties::Ceremonies` (`max_values`: None, `max_size`: Some(16246), added: 18721, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	fn finish_phase1() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8992`
+		//  Estimated: `19711`
+		// Minimum execution time: 112_260_000 picoseconds.
+		Weight::from_parts(119_313_000, 0)
+			.saturating_add(Weight::from_parts(0, 19711))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	/// Storage: `ZkmlBounties::Ceremonies` (r:1 w:1)
+	/// Proof: `ZkmlBounties::Ceremonies` (`max_values`: None, `max_size`: Some(16246), added: 18721, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `ZkmlBounties::VerifyingKeys` (r:1 w:1)
+	/// Proof: `ZkmlBounties::VerifyingKeys` (`max_values`: None, `max_size`: Some(1321), added: 3796, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	fn finish_phase2() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `10012`
+		//  Estimated: `19711`
+		// Minimum execution time: 3_376_765_000 picoseconds.
+		Weight::from_parts(3_549_638_000, 0)
+			.saturating_add(Weight::from_parts(0, 19711))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `ZkmlBounties::Ceremonies` (r:1 w:1)
+	/// Proof: `ZkmlBounties::Ceremonies` (`max_values`: None, `max_size`: Some(16246), added: 18721, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:33 w:33)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// The range of component `c` is `[1, 32]`.
+	fn remove_ceremony(c: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `453 + c * (397 ±0)`
+		//  Estimated: `19711 + c * (2603 ±0)`
+		// Minimum execution time: 113_021_000 picoseconds.
+		Weight::from_parts(71_205_870, 0)
+			.saturating_add(Weight::from_parts(0, 19711))
+			// Standard Error: 109_824
+			.saturating_add(Weight::from_parts(48_638_724, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(c.into()))
+	}
 }
