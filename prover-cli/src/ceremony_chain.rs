@@ -195,19 +195,44 @@ pub async fn contribute(id: CeremonyId, name: Option<String>, entropy: String, n
     Ok(())
 }
 
-/// `ceremony beacon`: closes phase 1 with the chain's beacon, prepares it and derives the initial phase-2 key.
-pub async fn beacon(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+/// What closing a phase starts from: the coordinator's key, the ceremony, the phase's window end, the chain's
+/// beacon for it and the phase's latest file. Refused for anyone but the coordinator, for another phase, and
+/// for a phase with no secret contribution; waits until the window's last block is finalized.
+struct Closing {
+    keypair: subxt_signer::sr25519::Keypair,
+    chain: Chain,
+    ipfs: Ipfs,
+    ceremony: CeremonyInfo,
+    ends_at: u64,
+    beacon: Vec<u8>,
+    latest: PathBuf,
+}
+
+async fn closing(id: CeremonyId, phase: u8, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<Closing> {
     let keypair = signer.keypair()?;
     let chain = Chain::connect(&net.url).await?;
     let c = load(&chain, id).await?;
     ensure!(chain::account_of(&keypair) == c.coordinator, "only the coordinator ({}) finishes a phase", c.coordinator);
-    let CeremonyPhase::Phase1 { ends_at } = c.phase else { bail!("ceremony {id} is not in phase 1") };
-    let last = c.phase1.0.last().ok_or_else(|| anyhow!("phase 1 has no contribution: a beacon alone is public, so the ceremony cannot go on"))?;
+    let (ends_at, list) = match (&c.phase, phase) {
+        (CeremonyPhase::Phase1 { ends_at }, 1) => (*ends_at as u64, &c.phase1.0),
+        (CeremonyPhase::Phase2 { ends_at }, 2) => (*ends_at as u64, &c.phase2.0),
+        _ => bail!("ceremony {id} is not in phase {phase}"),
+    };
+    let last = list
+        .last()
+        .ok_or_else(|| anyhow!("phase {phase} has no contribution: a beacon alone is public, so the ceremony cannot go on"))?;
+    let last_cid = cid_of(&last.cid);
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
-    wait_past(&chain, ends_at as u64, json).await?;
-    let beacon = beacon_of(&chain, ends_at as u64).await?;
-    let input = cached_file(&ipfs, &cid_of(&last.cid), "latest phase-1 file").await?;
+    wait_past(&chain, ends_at, json).await?;
+    let beacon = beacon_of(&chain, ends_at).await?;
+    let latest = cached_file(&ipfs, &last_cid, &format!("latest phase-{phase} file")).await?;
+    Ok(Closing { keypair, chain, ipfs, ceremony: c, ends_at, beacon, latest })
+}
+
+/// `ceremony beacon`: closes phase 1 with the chain's beacon, prepares it and derives the initial phase-2 key.
+pub async fn beacon(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+    let Closing { keypair, chain, ipfs, ceremony: c, ends_at, beacon, latest: input } = closing(id, 1, net, signer, json).await?;
     let work_dir = scratch()?;
     let work = work_dir.path();
     let (beaconed, prepared, init) = (work.join("phase1-beacon.ptau"), work.join("phase1-prepared.ptau"), work.join("phase2-initial.zkey"));
@@ -250,17 +275,7 @@ pub async fn beacon(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: 
 
 /// `ceremony finalize`: closes phase 2 with the chain's beacon and registers the final key.
 pub async fn finalize(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
-    let keypair = signer.keypair()?;
-    let chain = Chain::connect(&net.url).await?;
-    let c = load(&chain, id).await?;
-    ensure!(chain::account_of(&keypair) == c.coordinator, "only the coordinator ({}) finishes a phase", c.coordinator);
-    let CeremonyPhase::Phase2 { ends_at } = c.phase else { bail!("ceremony {id} is not in phase 2") };
-    let last = c.phase2.0.last().ok_or_else(|| anyhow!("phase 2 has no contribution: a beacon alone is public, so the ceremony cannot go on"))?;
-    let ipfs = Ipfs::new(&net.ipfs_api);
-    ipfs.version().await?;
-    wait_past(&chain, ends_at as u64, json).await?;
-    let beacon = beacon_of(&chain, ends_at as u64).await?;
-    let input = cached_file(&ipfs, &cid_of(&last.cid), "latest phase-2 file").await?;
+    let Closing { keypair, chain, ipfs, latest: input, beacon, .. } = closing(id, 2, net, signer, json).await?;
     let work_dir = scratch()?;
     let out = work_dir.path().join("final.zkey");
     let pb = spinner(json, "applying the chain's beacon to phase 2");

@@ -408,16 +408,8 @@ async fn proving_key_for(
         None => {
             let cid = String::from_utf8_lossy(&vk.proving_key_cid.0).into_owned();
             ensure!(!cid.is_empty(), "the verifying key has no published proving key: pass --proving-key");
-            let dir = dirs_cache().join("proving-keys");
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join(format!("{cid}.pk"));
-            if !path.exists() {
-                let bytes = ipfs.cat(&cid).await.context("downloading the proving key")?;
-                let part = path.with_extension("part");
-                std::fs::write(&part, bytes)?;
-                std::fs::rename(&part, &path)?;
-            }
-            path
+            // The same cache as the ceremony check, which has usually just downloaded this file (the final .zkey).
+            crate::ceremony_chain::cached_file(ipfs, &cid, "proving key").await?
         }
     };
     let p = path.clone();
