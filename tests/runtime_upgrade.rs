@@ -48,9 +48,12 @@ fn runtime_upgrade_keeps_bounties_and_escrow() {
     assert_eq!(net.zkml_json(&["list-datasets"]), datasets_before);
     assert_eq!(net.zkml_json(&["list-bounties"]), bounties_before);
     // The escrowed bounty is still paid against a proof verified by the new runtime.
+    // The key is the test's own single-party setup (this test is about the upgrade, not the key's provenance), so
+    // the competitor accepts it explicitly.
     let payee = "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"; // //Charlie
     let paid = net.zkml_json(&[
         "claim-bounty", "--bounty", &bounty, "--payment", payee, "--model", &model, "--dataset", &data, "--suri", "//Bob",
+        "--accept-unverified-key",
     ]);
     assert_eq!(paid["amount"], (2 * zkml::chain::UNIT).to_string());
 }
