@@ -11,6 +11,8 @@ use subxt::{
 use subxt_signer::{sr25519::Keypair, SecretUri};
 use zkml_primitives::dataset::{Scales, Shape};
 
+use crate::net;
+
 #[subxt::subxt(runtime_metadata_path = "metadata/zkml-runtime.scale")]
 pub mod runtime {}
 
@@ -33,8 +35,12 @@ pub type CeremonyInfo = Ceremony;
 pub type CeremonyId = u32;
 
 /// A signer from a secret URI (`//Alice`, a mnemonic with optional `//hard/soft` path and `///password`).
-/// The URI is never printed, not even in errors.
+/// The URI is never printed, not even in errors. An empty or blank URI is refused: it would parse as the
+/// publicly known development phrase, i.e. sign as an account anyone can spend from.
 pub fn signer_from_uri(uri: &str) -> Result<Keypair> {
+    if uri.trim().is_empty() {
+        bail!("the signer's secret URI is empty; refusing to sign (an empty URI means the public development phrase, whose accounts anyone can spend from)");
+    }
     let uri: SecretUri = uri.parse().map_err(|_| anyhow!("the secret URI is not valid (expected e.g. //Alice or a mnemonic)"))?;
     Keypair::from_uri(&uri).map_err(|_| anyhow!("cannot derive a key from the secret URI"))
 }
@@ -42,7 +48,7 @@ pub fn signer_from_uri(uri: &str) -> Result<Keypair> {
 /// A signer from `--suri` or `--key-file` (a file holding a secret URI or mnemonic).
 pub fn signer(suri: Option<&str>, key_file: Option<&Path>) -> Result<Keypair> {
     match (suri, key_file) {
-        (Some(uri), None) => signer_from_uri(uri),
+        (Some(uri), None) => signer_from_uri(uri).context("--suri (or ZKML_SURI)"),
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
             signer_from_uri(text.trim()).with_context(|| format!("key file {}", path.display()))
@@ -133,16 +139,21 @@ pub struct Included {
     pub fee: u128,
 }
 
-/// A transaction that was included but failed: the block it is in, and the runtime's error.
+/// A transaction the runtime refused: either included and failed (`submitted`, its fee paid), or refused by
+/// the dry run before submission (nothing sent, no fee). `block` is the block it was included in or dry-run at.
 #[derive(Debug)]
 pub struct Failed {
     pub block: H256,
     pub error: String,
+    pub submitted: bool,
 }
 
 impl std::fmt::Display for Failed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (in block {:?})", self.error, self.block)
+        match self.submitted {
+            true => write!(f, "{} (in block {:?})", self.error, self.block),
+            false => write!(f, "the chain would refuse this transaction: {}; nothing was submitted and no fee paid", self.error),
+        }
     }
 }
 
@@ -151,9 +162,18 @@ impl std::error::Error for Failed {}
 impl Chain {
     pub async fn connect(url: &str) -> Result<Self> {
         let unreachable = |e: &dyn std::fmt::Display| anyhow!("cannot connect to the zkml node at {url} ({e}); is it running? (see --url)");
-        let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
-        let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
-        Ok(Self { api, rpc: subxt::rpcs::LegacyRpcMethods::new(rpc), url: url.to_string() })
+        let endpoint = format!("the zkml node at {url}");
+        net::within(&endpoint, "connecting and reading its metadata", async {
+            let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
+            let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| unreachable(&e))?;
+            Ok(Self { api, rpc: subxt::rpcs::LegacyRpcMethods::new(rpc), url: url.to_string() })
+        })
+        .await
+    }
+
+    /// Runs one request to the node under the request timeout.
+    async fn ask<T>(&self, step: &str, f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        net::within(&format!("the zkml node at {}", self.url), step, f).await
     }
 
     pub fn url(&self) -> &str {
@@ -166,8 +186,18 @@ impl Chain {
         block: Option<H256>,
     ) -> Result<subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>> {
         match block {
-            None => self.api.at_current_block().await.with_context(|| format!("cannot read the finalized block from {}", self.url)),
-            Some(hash) => self.api.at_block(hash).await.with_context(|| format!("cannot read block {hash:?} from {}", self.url)),
+            None => {
+                self.ask("reading the finalized block", async {
+                    self.api.at_current_block().await.with_context(|| format!("cannot read the finalized block from {}", self.url))
+                })
+                .await
+            }
+            Some(hash) => {
+                self.ask("reading a block", async {
+                    self.api.at_block(hash).await.with_context(|| format!("cannot read block {hash:?} from {}", self.url))
+                })
+                .await
+            }
         }
     }
 
@@ -182,11 +212,11 @@ impl Chain {
 
     /// The hash of the node's current best block.
     pub async fn best_block(&self) -> Result<H256> {
-        self.rpc
-            .chain_get_block_hash(None)
-            .await
-            .with_context(|| format!("cannot read the best block from {}", self.url))?
-            .ok_or_else(|| anyhow!("the node at {} reports no best block", self.url))
+        self.ask("reading the best block", async {
+            self.rpc.chain_get_block_hash(None).await.with_context(|| format!("cannot read the best block from {}", self.url))
+        })
+        .await?
+        .ok_or_else(|| anyhow!("the node at {} reports no best block", self.url))
     }
 
     /// The number of the latest finalized block.
@@ -203,10 +233,13 @@ impl Chain {
     async fn get_at<A: Address>(&self, address: A, key: A::KeyParts, block: Option<H256>) -> Result<Option<A::Value>> {
         let at = self.at_or_finalized(block).await?;
         let entry = at.storage().entry(address)?;
-        Ok(match entry.try_fetch(key).await? {
-            Some(value) => Some(value.decode()?),
-            None => None,
+        self.ask("reading storage", async {
+            Ok(match entry.try_fetch(key).await? {
+                Some(value) => Some(value.decode()?),
+                None => None,
+            })
         })
+        .await
     }
 
     /// All entries of a storage map at the finalized block.
@@ -216,13 +249,16 @@ impl Chain {
     {
         let at = self.at().await?;
         let entry = at.storage().entry(address)?;
-        let mut iter = entry.iter(()).await?;
-        let mut out = Vec::new();
-        while let Some(kv) = iter.next().await {
-            let kv = kv?;
-            out.push((kv.key()?.decode()?, kv.value().decode()?));
-        }
-        Ok(out)
+        self.ask("listing storage", async {
+            let mut iter = entry.iter(()).await?;
+            let mut out = Vec::new();
+            while let Some(kv) = iter.next().await {
+                let kv = kv?;
+                out.push((kv.key()?.decode()?, kv.value().decode()?));
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// A dataset record: datasets are keyed by `(organizer, hash)`.
@@ -275,7 +311,10 @@ impl Chain {
             return Ok(None);
         }
         let n = subxt::rpcs::methods::legacy::NumberOrHex::Number(number);
-        self.rpc.chain_get_block_hash(Some(n)).await.with_context(|| format!("cannot read block {number} from {}", self.url))
+        self.ask("reading a block hash", async {
+            self.rpc.chain_get_block_hash(Some(n)).await.with_context(|| format!("cannot read block {number} from {}", self.url))
+        })
+        .await
     }
 
     /// The paid claim (with the model's envelope) of a bounty.
@@ -308,7 +347,10 @@ impl Chain {
     }
 
     /// [`Chain::submit_and_wait`] with the transaction built at `block` (the finalized block if `None`): its
-    /// nonce follows the signer's transactions in that (best, not yet finalized) block.
+    /// nonce follows the signer's transactions in that (best, not yet finalized) block. The transaction is
+    /// dry-run first, at that block: one the runtime would refuse (too little balance for the fee, a deposit
+    /// or an escrow; an expired bounty; a pallet error) is not submitted, so it costs no fee; the error is a
+    /// [`Failed`] with `submitted: false`.
     pub async fn submit_at<Call: subxt::transactions::Payload>(
         &self,
         call: &Call,
@@ -316,15 +358,62 @@ impl Chain {
         wait: Wait,
         block: Option<H256>,
     ) -> Result<Included> {
+        self.submit_inner(call, signer, wait, block, true).await
+    }
+
+    /// [`Chain::submit_and_wait`] without the dry run: for tests that play the runtime's own refusal of an
+    /// included transaction.
+    pub async fn submit_without_dry_run<Call: subxt::transactions::Payload>(
+        &self,
+        call: &Call,
+        signer: &Keypair,
+        wait: Wait,
+    ) -> Result<Included> {
+        self.submit_inner(call, signer, wait, None, false).await
+    }
+
+    async fn submit_inner<Call: subxt::transactions::Payload>(
+        &self,
+        call: &Call,
+        signer: &Keypair,
+        wait: Wait,
+        block: Option<H256>,
+        dry_run: bool,
+    ) -> Result<Included> {
         use subxt::transactions::TransactionStatus as S;
         let at = self.at_or_finalized(block).await?;
-        let mut progress = at
-            .transactions()
-            .sign_and_submit_then_watch_default(call, signer)
-            .await
-            .map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+        let metadata = at.metadata();
+        let mut txs = at.transactions();
+        let tx = self
+            .ask("preparing the transaction (nonce)", async {
+                txs.create_signed(call, signer, Default::default()).await.map_err(|e| anyhow!("cannot build the transaction: {e}"))
+            })
+            .await?;
+        if dry_run {
+            let result = self
+                .ask("dry-running the transaction", async {
+                    at.runtime_apis()
+                        .call_raw("BlockBuilder_apply_extrinsic", Some(tx.encoded()))
+                        .await
+                        .map_err(|e| anyhow!("cannot dry-run the transaction: {e}"))
+                })
+                .await?;
+            if let Some(error) = explain_apply_result(&result, metadata.clone()) {
+                return Err(Failed { block: at.block_hash(), error, submitted: false }.into());
+            }
+        }
+        let step = net::transaction_step_timeout();
+        let endpoint = format!("the zkml node at {}", self.url);
+        let mut progress = net::within(&endpoint, "submitting the transaction", async {
+            tx.submit_and_watch().await.map_err(|e| anyhow!("the node refused the transaction: {e}"))
+        })
+        .await?;
         let in_block = loop {
-            match progress.next().await {
+            let next = net::within_for(step, &endpoint, "waiting for the transaction's inclusion and finality (it may still be included: check before resubmitting)", async {
+                Ok(progress.next().await)
+            })
+            .await?;
+            match next {
                 Some(Ok(S::InBestBlock(b))) if wait == Wait::BestBlock => break b,
                 Some(Ok(S::InFinalizedBlock(b))) => break b,
                 Some(Ok(S::Error { message } | S::Invalid { message } | S::Dropped { message })) => {
@@ -337,13 +426,78 @@ impl Chain {
         };
         let block = in_block.block_hash();
         let block_hash = format!("{block:?}");
-        let events = in_block.wait_for_success().await.map_err(|e| Failed { block, error: e.to_string() })?;
+        let events = net::within(&endpoint, "reading the transaction's events", async {
+            in_block.wait_for_success().await.map_err(|e| {
+                let error = match &e {
+                    subxt::error::TransactionEventsError::ExtrinsicFailed(d) => explain_dispatch_error(d),
+                    other => other.to_string(),
+                };
+                anyhow::Error::from(Failed { block, error, submitted: true })
+            })
+        })
+        .await?;
         let fee = events
             .find::<runtime::transaction_payment::events::TransactionFeePaid>()
             .filter_map(|e| e.ok())
             .map(|e| e.actual_fee + e.tip)
             .sum();
         Ok(Included { events, block, block_hash, fee })
+    }
+
+    /// A runtime `DispatchError` in SCALE bytes (e.g. a `Sudid` event's result), in words.
+    pub async fn explain_dispatch_error_bytes(&self, bytes: &[u8]) -> String {
+        let metadata = match self.at().await {
+            Ok(at) => at.metadata(),
+            Err(_) => return format!("dispatch error 0x{}", hex::encode(bytes)),
+        };
+        match subxt::error::DispatchError::decode_from(bytes, metadata) {
+            Ok(e) => explain_dispatch_error(&e),
+            Err(_) => format!("an undecodable dispatch error 0x{}", hex::encode(bytes)),
+        }
+    }
+}
+
+/// A dispatch error in words: the pallet's error name and its documentation (e.g. "ZkmlBounties::
+/// BountyExpired: the bounty's expiry block has passed"), or subxt's wording of a system error.
+pub fn explain_dispatch_error(e: &subxt::error::DispatchError) -> String {
+    if let subxt::error::DispatchError::Module(m) = e {
+        if let Ok(d) = m.details() {
+            let docs = d.variant.docs.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+            let name = format!("{}::{}", d.pallet.name(), d.variant.name);
+            return if docs.is_empty() { name } else { format!("{name}: {docs}") };
+        }
+    }
+    e.to_string()
+}
+
+/// Reads `BlockBuilder_apply_extrinsic`'s answer, `Result<Result<(), DispatchError>, TransactionValidityError>`:
+/// `None` if the transaction would succeed, else why not, in words.
+fn explain_apply_result(bytes: &[u8], metadata: subxt::metadata::ArcMetadata) -> Option<String> {
+    match bytes {
+        [0, 0, ..] => None,
+        [0, 1, rest @ ..] => Some(match subxt::error::DispatchError::decode_from(rest, metadata) {
+            Ok(e) => explain_dispatch_error(&e),
+            Err(_) => format!("an undecodable dispatch error 0x{}", hex::encode(rest)),
+        }),
+        // TransactionValidityError::Invalid(InvalidTransaction)
+        [1, 0, kind, ..] => Some(
+            match kind {
+                0 => "the call is not valid",
+                1 => "the signer cannot pay the transaction fee (add funds to the account; fees are paid from the free balance and must leave the existential deposit)",
+                2 => "the transaction's nonce is in the future (another transaction from this account is pending)",
+                3 => "the transaction's nonce is stale (already used: was it submitted twice?)",
+                4 => "bad signature",
+                5 => "the transaction's birth block is too old",
+                6 => "the block has no room for this transaction (try again later)",
+                7 => "the runtime refused the transaction (custom validity error)",
+                8 | 9 => "an inherent cannot be submitted as a transaction",
+                10 => "the signer is not allowed to submit this transaction",
+                _ => "the transaction is invalid",
+            }
+            .to_string(),
+        ),
+        [1, 1, ..] => Some("the transaction's validity cannot be determined (unknown transaction)".to_string()),
+        _ => Some(format!("an unexpected dry-run answer 0x{}", hex::encode(bytes))),
     }
 }
 
@@ -369,5 +523,10 @@ mod tests {
         let err = signer(Some("not a secret uri at all"), None).unwrap_err().to_string();
         assert!(!err.contains("not a secret"), "{err}");
         assert!(signer(None, None).is_err());
+        // Blank signers would sign as the public development phrase's account.
+        for blank in ["", "   ", "\n"] {
+            let err = format!("{:#}", signer(Some(blank), None).unwrap_err());
+            assert!(err.contains("empty"), "{err}");
+        }
     }
 }

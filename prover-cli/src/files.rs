@@ -45,6 +45,23 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     std::fs::write(path, serde_json::to_string_pretty(value)? + "\n").with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes a JSON file that must not exist yet, readable by its owner only (on Unix) from its creation.
+pub fn write_json_new_private<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    f.write_all((serde_json::to_string_pretty(value)? + "\n").as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
 pub const PUBLIC_KEY_KIND: &str = "zkml-babyjubjub-public-key";
 pub const SECRET_KEY_KIND: &str = "zkml-babyjubjub-secret-key";
 

@@ -7,7 +7,69 @@ use ndarray::{Array1, Array2, ArrayD, Dimension, Ix2};
 use ndarray_npy::{read_npy, write_npy};
 use std::path::{Path, PathBuf};
 
+/// The header of a `.npy` file: element size, shape, and where the data starts.
+struct NpyHeader {
+    item_size: u64,
+    shape: Vec<u64>,
+    data_offset: u64,
+}
+
+/// Reads a `.npy` header (format versions 1–3) without trusting it: the shape it claims is only used to bound
+/// what the array reader may allocate.
+fn npy_header(bytes: &[u8], path: &Path) -> Result<NpyHeader> {
+    let bad = |why: &str| anyhow::anyhow!("{} is not a numeric .npy array (f64, f32, i64 or i32): {why}", path.display());
+    if !bytes.starts_with(b"\x93NUMPY") || bytes.len() < 10 {
+        return Err(bad("no .npy magic"));
+    }
+    let (len, start): (usize, usize) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+        v => return Err(bad(&format!("unsupported format version {v}"))),
+    };
+    let header = bytes.get(start..start.saturating_add(len)).ok_or_else(|| bad("truncated header"))?;
+    let header = std::str::from_utf8(header).map_err(|_| bad("header is not text"))?;
+    let field = |key: &str| header.find(key).map(|i| &header[i + key.len()..]).ok_or_else(|| bad(&format!("no {key} in header")));
+    let descr = field("'descr':")?.trim_start();
+    let descr = descr.strip_prefix('\'').and_then(|d| d.split('\'').next()).ok_or_else(|| bad("unreadable descr"))?;
+    let item_size = descr.trim_start_matches(['<', '>', '|', '=']).get(1..).and_then(|n| n.parse::<u64>().ok()).ok_or_else(|| bad("unreadable descr"))?;
+    let shape = field("'shape':")?.trim_start();
+    let shape = shape.strip_prefix('(').and_then(|t| t.split(')').next()).ok_or_else(|| bad("unreadable shape"))?;
+    let shape = shape
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim_end_matches('L').parse::<u64>().map_err(|_| bad(&format!("shape dimension {d:?}"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(NpyHeader { item_size, shape, data_offset: (start + len) as u64 })
+}
+
 fn read_npy_any(path: &Path) -> Result<ArrayD<f64>> {
+    // Bound the allocation by the file: a header may claim any shape, and the array reader would allocate
+    // for it before finding the data missing.
+    let file_len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+    let head = {
+        use std::io::Read;
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .take(1 << 20)
+            .read_to_end(&mut head)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        head
+    };
+    let h = npy_header(&head, path)?;
+    let needed = h.shape.iter().try_fold(h.item_size, |acc, &d| acc.checked_mul(d));
+    let available = file_len.saturating_sub(h.data_offset);
+    match needed {
+        Some(n) if n <= available => {}
+        _ => bail!(
+            "{}'s header claims shape {:?} of {}-byte values ({} bytes), but the file holds {available} bytes of data: it is truncated or corrupt",
+            path.display(),
+            h.shape,
+            h.item_size,
+            needed.map_or("more than 2^64".to_string(), |n| n.to_string())
+        ),
+    }
     if let Ok(a) = read_npy::<_, ArrayD<f64>>(path) {
         return Ok(a);
     }
@@ -25,24 +87,48 @@ fn read_npy_any(path: &Path) -> Result<ArrayD<f64>> {
     bail!("{} is not a numeric .npy array (f64, f32, i64 or i32): {err}", path.display())
 }
 
+/// A CSV of numbers. A UTF-8 byte-order mark (as spreadsheet programs write) is skipped. The first row is a
+/// header only if none of its cells is a number (it is then reported on stderr); any other row with a cell
+/// that is not a number is an error, so no data row is ever dropped silently.
 fn read_csv(path: &Path) -> Result<ArrayD<f64>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut seen_first = false;
     for (line_no, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        let parsed: Result<Vec<f64>, _> = line.split(',').map(|c| c.trim().parse::<f64>()).collect();
-        match parsed {
-            Ok(row) => rows.push(row),
-            Err(_) if rows.is_empty() && line_no == 0 => continue, // header
-            Err(e) => bail!("{}:{}: not a number ({e})", path.display(), line_no + 1),
+        let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+        let first = !seen_first;
+        seen_first = true;
+        if first && cells.iter().all(|c| c.parse::<f64>().is_err()) {
+            eprintln!("note: {}: row 1 read as a header ({line})", path.display());
+            continue;
         }
+        let row = cells
+            .iter()
+            .enumerate()
+            .map(|(col, c)| {
+                c.parse::<f64>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "{}:{}: column {} is {c:?}, not a number{}",
+                        path.display(),
+                        line_no + 1,
+                        col + 1,
+                        if first { " (a header row must have no numeric cells)" } else { "" }
+                    )
+                })
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        rows.push(row);
     }
     ensure!(!rows.is_empty(), "{} holds no rows", path.display());
     let cols = rows[0].len();
-    ensure!(rows.iter().all(|r| r.len() == cols), "{}: rows have different numbers of columns", path.display());
+    if let Some(i) = rows.iter().position(|r| r.len() != cols) {
+        bail!("{}: data row {} has {} columns, the first has {cols}", path.display(), i + 1, rows[i].len());
+    }
     let flat: Vec<f64> = rows.into_iter().flatten().collect();
     Ok(Array2::from_shape_vec((flat.len() / cols, cols), flat)?.into_dyn())
 }

@@ -31,7 +31,11 @@ impl Ipfs {
     pub fn new(api: &str) -> Self {
         let api = api.trim_end_matches('/');
         let api = if api.contains("://") { api.to_string() } else { format!("http://{api}") };
-        Self { api, http: reqwest::Client::new() }
+        // Connecting and every read wait at most the request timeout (`crate::net`): a daemon that accepts the
+        // connection and never answers is an error, while a large download that keeps flowing is not cut off.
+        let t = crate::net::timeout();
+        let http = reqwest::Client::builder().connect_timeout(t).read_timeout(t).build().expect("a plain HTTP client builds");
+        Self { api, http }
     }
 
     fn url(&self, endpoint: &str) -> String {
@@ -39,10 +43,7 @@ impl Ipfs {
     }
 
     async fn post(&self, request: reqwest::RequestBuilder, what: &str) -> Result<reqwest::Response> {
-        let response = request.send().await.map_err(|e| {
-            let why = if e.is_connect() { "is an IPFS daemon running there? (see --ipfs-api)".to_string() } else { e.to_string() };
-            anyhow::anyhow!("cannot reach the IPFS API at {} to {what}: {why}", self.api)
-        })?;
+        let response = request.send().await.map_err(|e| self.explain(e, what))?;
         if response.status().is_success() {
             return Ok(response);
         }
@@ -52,12 +53,27 @@ impl Ipfs {
         bail!("IPFS {what} failed ({status}): {}", message.trim())
     }
 
+    fn explain(&self, e: reqwest::Error, what: &str) -> anyhow::Error {
+        let why = if e.is_timeout() {
+            format!(
+                "no answer within {:.0} s; is the daemon stuck, or is this not an IPFS API? (raise the limit with --timeout SECONDS)",
+                crate::net::timeout().as_secs_f64()
+            )
+        } else if e.is_connect() {
+            "is an IPFS daemon running there? (see --ipfs-api)".to_string()
+        } else {
+            e.to_string()
+        };
+        anyhow::anyhow!("cannot reach the IPFS API at {} to {what}: {why}", self.api)
+    }
+
     /// Adds (and pins) one file; returns its CID.
     pub async fn add(&self, name: &str, bytes: Vec<u8>) -> Result<String> {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
         let request = self.http.post(self.url("add")).query(&[("pin", "true"), ("cid-version", "0")]).multipart(form);
-        let body = self.post(request, &format!("add {name}")).await?.text().await?;
+        let what = format!("add {name}");
+        let body = self.post(request, &what).await?.text().await.map_err(|e| self.explain(e, &what))?;
         // One JSON object per line; with a single file the last one is the file itself.
         let last = body.lines().rev().find(|l| !l.trim().is_empty()).context("empty response from IPFS add")?;
         let added: AddResponse =
@@ -68,8 +84,9 @@ impl Ipfs {
     /// The bytes of a file.
     pub async fn cat(&self, cid: &str) -> Result<Vec<u8>> {
         let request = self.http.post(self.url("cat")).query(&[("arg", cid)]);
-        let response = self.post(request, &format!("fetch {cid}")).await?;
-        Ok(response.bytes().await.with_context(|| format!("reading {cid} from IPFS"))?.to_vec())
+        let what = format!("fetch {cid}");
+        let response = self.post(request, &what).await?;
+        Ok(response.bytes().await.map_err(|e| self.explain(e, &what))?.to_vec())
     }
 
     /// The daemon's version string (a reachability check).
@@ -81,5 +98,32 @@ impl Ipfs {
         }
         let response = self.post(self.http.post(self.url("version")), "ask its version").await?;
         Ok(response.json::<Version>().await.context("unexpected IPFS version response")?.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A listening socket that accepts connections and never answers: every request fails within the
+    /// timeout, naming the endpoint.
+    #[tokio::test]
+    async fn a_daemon_that_never_answers_times_out() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _hold = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in listener.incoming() {
+                held.push(s); // accepted, never read or written
+            }
+        });
+        crate::net::set_timeout(std::time::Duration::from_millis(800));
+        let ipfs = Ipfs::new(&format!("127.0.0.1:{}", addr.port()));
+        let started = std::time::Instant::now();
+        let err = format!("{:#}", ipfs.cat("QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn").await.unwrap_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+        assert!(err.contains("no answer within") && err.contains(&addr.port().to_string()), "{err}");
+        let err = format!("{:#}", ipfs.add("x", vec![1, 2, 3]).await.unwrap_err());
+        assert!(err.contains("no answer within"), "{err}");
     }
 }

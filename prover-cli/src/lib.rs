@@ -8,4 +8,5 @@ pub mod prover;
 pub mod quant;
 pub mod chain;
 pub mod ipfs;
+pub mod net;
 pub mod train;

@@ -7,7 +7,6 @@ use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::CanonicalSerialize;
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use serde_json::json;
 use std::{
@@ -28,15 +27,22 @@ mod bench;
 mod bench_ceremony;
 mod ceremony_chain;
 mod onchain;
+mod outputs;
+mod progress;
 
 use onchain::{Endpoints, SignerArgs};
+use outputs::refuse_existing;
+pub(crate) use progress::Progress;
 
 #[derive(Parser)]
 #[command(name = "zkml", version, about = "Zero-knowledge ML bounties: prove a quantized model reaches a metric on a dataset without revealing it")]
 struct Cli {
-    /// Print machine-readable JSON instead of text.
+    /// Print machine-readable JSON instead of text (errors too: `{"error": …}` on stdout, non-zero exit).
     #[arg(long, global = true)]
     json: bool,
+    /// Seconds to wait for any one answer from the node or the IPFS daemon before giving up with an error.
+    #[arg(long, global = true, env = "ZKML_TIMEOUT", default_value_t = 30.0, value_parser = parse_timeout)]
+    timeout: f64,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,8 +109,10 @@ enum CeremonyCommand {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate a BabyJubJub key pair: PREFIX_public.json and PREFIX_secret.json.
+    /// Generate a BabyJubJub key pair: PREFIX_public.json and PREFIX_secret.json. Never replaces an existing
+    /// key: the secret key is what decrypts every model delivered to its public key.
     Keygen {
+        /// A file prefix such as keys/org (not a directory).
         #[arg(long)]
         out: PathBuf,
     },
@@ -136,6 +144,9 @@ enum Command {
         /// Default with --hash: zkml-keys/MxPxN.
         #[arg(long, required_unless_present = "hash")]
         out: Option<PathBuf>,
+        /// Replace existing key files.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         endpoints: Endpoints,
         #[command(flatten)]
@@ -166,22 +177,41 @@ enum Command {
         /// Claim file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Replace an existing claim file.
+        #[arg(long)]
+        force: bool,
     },
-    /// Verify a claim file against a verifying key, recomputing its public inputs.
+    /// Verify a claim file: its proof against a verifying key, for the statement recomputed from the file's
+    /// fields (dataset hash, SSE cap, payee, bounty id, organizer key, and the envelope hash recomputed from the
+    /// competitor key, nonce and ciphertext). With --dataset, also the shape and scales the file states.
     Verify {
         #[arg(long)]
         verifying_key: PathBuf,
         #[arg(long)]
         claim: PathBuf,
+        /// The dataset the claim is about: checks that its hash with the claim's shape and scales is the
+        /// claim's dataset hash (the proof binds them only through that hash).
+        #[arg(long)]
+        dataset: Option<PathBuf>,
     },
-    /// Organizer: decrypt the model from a claim with the secret key; writes W.npy and b.npy.
+    /// Organizer: check a claim (as `verify --dataset` does) and decrypt its model; writes W.npy and b.npy.
+    /// A claim file whose ciphertext, scales or any proven field was altered is refused and nothing is written.
     Decrypt {
         #[arg(long, alias = "secret")]
         secret_key: PathBuf,
         #[arg(long)]
         claim: PathBuf,
+        /// The bounty's verifying key (PREFIX.vk): the proof must verify for the file's ciphertext.
+        #[arg(long)]
+        verifying_key: PathBuf,
+        /// The bounty's dataset (X, Y): fixes the shape and the scales used to turn integers back into floats.
+        #[arg(long)]
+        dataset: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Replace existing W.npy / b.npy in --out.
+        #[arg(long)]
+        force: bool,
     },
     /// Organizer: upload X.npy and Y.npy to IPFS and register the dataset's hash, CID, shape and scales.
     #[command(alias = "add_dataset")]
@@ -242,6 +272,9 @@ enum Command {
         /// Directory to write X.npy and Y.npy to.
         #[arg(long, alias = "out")]
         path: PathBuf,
+        /// Replace existing X.npy / Y.npy in --path.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         endpoints: Endpoints,
     },
@@ -284,6 +317,9 @@ enum Command {
         secret_key: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Replace existing W.npy / b.npy in --out.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         endpoints: Endpoints,
     },
@@ -408,18 +444,24 @@ impl DatasetArgs {
         }
         let ds = io::load_dataset(&self.dataset)?;
         let scales = quant::calibrate(&ds, &settings)?;
+        for w in quant::precision_warnings(&ds, &scales) {
+            eprintln!("warning: {w}");
+        }
         let qds = QuantDataset::new(&ds, scales)?;
         Ok((ds, qds, settings))
     }
 }
 
-/// A spinner with elapsed time for steps that can take more than a second (hidden with --json or no TTY).
-pub(crate) fn spinner(json: bool, msg: &str) -> ProgressBar {
-    let pb = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").expect("static template"));
-    pb.set_message(msg.to_string());
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
+/// Progress for a step that can take more than a second (see [`progress`]).
+pub(crate) fn spinner(json: bool, msg: &str) -> Progress {
+    Progress::start(json, msg)
+}
+
+fn parse_timeout(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t > 0.0 && t <= 86_400.0 => Ok(t),
+        _ => Err(format!("{s:?} is not a number of seconds between 0 and 86400")),
+    }
 }
 
 fn parse_shape(s: &str) -> Result<Shape> {
@@ -427,7 +469,7 @@ fn parse_shape(s: &str) -> Result<Shape> {
         .split(['x', 'X', ','])
         .map(|d| d.trim().parse::<u32>())
         .collect::<Result<_, _>>()
-        .with_context(|| format!("shape {s:?} is not MxP or MxPxN"))?;
+        .map_err(|_| anyhow::anyhow!("shape {s:?} is not MxP or MxPxN (positive whole numbers, e.g. 442x10x1)"))?;
     let shape = match dims[..] {
         [m, p] => Shape { m, p, n: 1 },
         [m, p, n] => Shape { m, p, n },
@@ -472,6 +514,60 @@ pub(crate) fn read_proving_key(path: &Path) -> Result<prover::ClaimKey> {
     prover::ClaimKey::load(path)
 }
 
+/// What a claim check established, in words.
+struct ClaimCheck {
+    checked: Vec<String>,
+    not_checked: Vec<String>,
+}
+
+/// Checks everything a claim file states against what its proof binds: the proof verifies under the key for
+/// the statement recomputed from the file (the envelope hash recomputed from competitor key, nonce and
+/// ciphertext), the file's list of public inputs is that statement's, and — with the dataset — the file's
+/// shape and scales give the dataset hash the proof is about.
+fn check_claim(file: &ClaimFile, verifying_key: &Path, dataset: Option<&Path>) -> Result<ClaimCheck> {
+    let vk_bytes = std::fs::read(verifying_key).with_context(|| format!("cannot read verifying key {}", verifying_key.display()))?;
+    let statement = file.statement()?;
+    let listed: Vec<String> = statement.public_inputs().iter().map(files::fr_hex).collect();
+    ensure!(
+        listed == file.public_inputs,
+        "the claim file's public_inputs list differs from the statement its fields give: the file was altered"
+    );
+    groth16::verify_claim(&vk_bytes, &file.proof_bytes()?, &statement).map_err(|e| {
+        anyhow::anyhow!("claim rejected: the proof does not verify for the file's fields under {} ({e})", verifying_key.display())
+    })?;
+    let mut checked = vec![
+        format!("dataset hash {}", file.dataset_hash),
+        format!("SSE cap {}", file.sse_cap),
+        format!("payee {}", file.payee),
+        format!("bounty id {}", file.bounty_id),
+        format!("organizer key {}", file.organizer_public_key),
+        format!("envelope hash {} (competitor key, nonce and {} ciphertext elements)", file.envelope_hash, file.ciphertext.len()),
+    ];
+    let mut not_checked = Vec::new();
+    let shape = file.shape();
+    let what = format!("shape {}x{}x{} and scales (X 2^{:?}, Y 2^{})", shape.m, shape.p, shape.n, file.x_frac_bits, file.y_frac_bits);
+    match dataset {
+        Some(dir) => {
+            let ds = io::load_dataset(dir)?;
+            ensure!(
+                ds.shape() == shape,
+                "the claim states shape {}x{}x{}, but the dataset in {} is {}x{}x{}",
+                shape.m, shape.p, shape.n, dir.display(), ds.shape().m, ds.shape().p, ds.shape().n
+            );
+            let qds = QuantDataset::new(&ds, file.scales()).context("the claim's scales do not fit the dataset")?;
+            ensure!(
+                files::fr_hex(&qds.hash()) == file.dataset_hash,
+                "the dataset in {} with the claim's {what} hashes to {}, not to the claim's dataset hash: the claim's shape or scales were altered, or it is about other data",
+                dir.display(),
+                files::fr_hex(&qds.hash())
+            );
+            checked.push(format!("{what}, against the dataset in {}", dir.display()));
+        }
+        None => not_checked.push(format!("the {what}: the proof binds them only through the dataset hash (pass --dataset)")),
+    }
+    Ok(ClaimCheck { checked, not_checked })
+}
+
 pub(crate) fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
     if json {
         println!("{}", serde_json::to_string_pretty(&value).expect("serializable"));
@@ -486,8 +582,22 @@ fn block_on<F: std::future::Future<Output = Result<()>>>(f: F) -> Result<()> {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    // Under --json every outcome is JSON on stdout, argument errors included.
+    let wants_json = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if wants_json && e.use_stderr() => {
+            println!("{}", json!({"error": e.kind().to_string(), "message": e.to_string().trim()}));
+            std::process::exit(2);
+        }
+        Err(e) => e.exit(),
+    };
+    let json = cli.json;
+    zkml::net::set_timeout(Duration::from_secs_f64(cli.timeout));
     if let Err(e) = run(cli) {
+        if json {
+            println!("{}", json!({"error": format!("{e:#}")}));
+        }
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
@@ -497,19 +607,15 @@ fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     match cli.command {
         Command::Keygen { out } => {
+            let (pub_path, sec_path) = outputs::key_pair_paths(&out)?;
             let sk = zkml_primitives::keys::random_secret(&mut OsRng);
             let pk = zkml_primitives::keys::PublicKey::from_secret(&sk);
-            let (pub_path, sec_path) = (with_ext(&out, "_public.json"), with_ext(&out, "_secret.json"));
+            // The secret file is created new (never over another file) and private from its first byte.
+            files::write_json_new_private(&sec_path, &files::secret_key_file(&sk))?;
             files::write_json(&pub_path, &PublicKeyFile::new(&pk))?;
-            files::write_json(&sec_path, &files::secret_key_file(&sk))?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&sec_path, std::fs::Permissions::from_mode(0o600))?;
-            }
             let pk_hex = files::to_hex(&pk.to_bytes());
             print(json, json!({"public_key": pk_hex, "public_file": pub_path, "secret_file": sec_path}), || {
-                format!("public key {pk_hex}\nwrote {} and {} (keep the secret file private)", pub_path.display(), sec_path.display())
+                format!("public key {pk_hex}\nwrote {} and {} (keep the secret file private, and keep it: it alone decrypts models delivered to this key)", pub_path.display(), sec_path.display())
             });
         }
         Command::DatasetHash(args) => {
@@ -544,11 +650,12 @@ fn run(cli: Cli) -> Result<()> {
                 s
             });
         }
-        Command::Setup { hash: Some(hash), out, endpoints, signer, .. } => {
-            block_on(onchain::setup_registered(&hash, out, &endpoints, &signer, json))?;
+        Command::Setup { hash: Some(hash), out, force, endpoints, signer, .. } => {
+            block_on(onchain::setup_registered(&hash, out, force, &endpoints, &signer, json))?;
         }
-        Command::Setup { shape, dataset, out, .. } => {
+        Command::Setup { shape, dataset, out, force, .. } => {
             let out = out.context("give --out PREFIX")?;
+            refuse_existing(&[with_ext(&out, ".pk"), with_ext(&out, ".vk")], force)?;
             let shape = match (shape, dataset) {
                 (Some(s), _) => parse_shape(&s)?,
                 (None, Some(d)) => io::load_dataset(&d)?.shape(),
@@ -563,7 +670,8 @@ fn run(cli: Cli) -> Result<()> {
                 format!("wrote {} and {}\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", pk_path.display(), vk_path.display())
             });
         }
-        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, out } => {
+        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, out, force } => {
+            refuse_existing(std::slice::from_ref(&out), force)?;
             let (ds, qds, _) = dataset.load()?;
             let fm = io::load_model(&model)?;
             let organizer_pk = files::load_public_key(&organizer_key)?;
@@ -595,14 +703,19 @@ fn run(cli: Cli) -> Result<()> {
                 format!("proved in {seconds:.2} s; wrote {}", out.display())
             });
         }
-        Command::Verify { verifying_key, claim } => {
-            let vk_bytes = std::fs::read(&verifying_key).with_context(|| format!("cannot read {}", verifying_key.display()))?;
+        Command::Verify { verifying_key, claim, dataset } => {
             let file = ClaimFile::load(&claim)?;
-            let statement = file.statement()?;
-            groth16::verify_claim(&vk_bytes, &file.proof_bytes()?, &statement).map_err(|e| anyhow::anyhow!("claim rejected: {e}"))?;
-            print(json, json!({"valid": true}), || "claim is valid".into());
+            let checked = check_claim(&file, &verifying_key, dataset.as_deref())?;
+            print(json, json!({"valid": true, "checked": checked.checked, "not_checked": checked.not_checked}), || {
+                let mut s = format!("claim is valid: the proof verifies for {}", checked.checked.join("; "));
+                if !checked.not_checked.is_empty() {
+                    s += &format!("\nnot checked: {}", checked.not_checked.join("; "));
+                }
+                s
+            });
         }
-        Command::Decrypt { secret_key, claim, out } => {
+        Command::Decrypt { secret_key, claim, verifying_key, dataset, out, force } => {
+            outputs::model_files(&out, force)?;
             let (sk, pk) = files::load_secret_key(&secret_key)?;
             let file = ClaimFile::load(&claim)?;
             ensure!(
@@ -611,6 +724,7 @@ fn run(cli: Cli) -> Result<()> {
                 file.organizer_public_key,
                 secret_key.display()
             );
+            let checked = check_claim(&file, &verifying_key, Some(&dataset)).context("refusing to decrypt; nothing was written")?;
             let envelope = file.envelope()?;
             let shared = zkml_primitives::keys::shared_point(&sk, &envelope.competitor_pk);
             let params = zkml_primitives::keys::decrypt(&envelope.ciphertext, &shared, envelope.nonce);
@@ -618,8 +732,8 @@ fn run(cli: Cli) -> Result<()> {
             let qm = QuantModel::from_field_params(&params, &shape)?;
             let model = qm.dequantize(&shape, &file.scales());
             io::save_model(&out, &model)?;
-            print(json, json!({"out": out, "w_q": qm.w_q, "b_q": qm.b_q}), || {
-                format!("wrote {}/W.npy ({}x{}) and {}/b.npy", out.display(), shape.p, shape.n, out.display())
+            print(json, json!({"out": out, "w_q": qm.w_q, "b_q": qm.b_q, "checked": checked.checked}), || {
+                format!("checked the claim ({})\nwrote {}/W.npy ({}x{}) and {}/b.npy", checked.checked.join("; "), out.display(), shape.p, shape.n, out.display())
             });
         }
         Command::AddDataset { dataset, endpoints, signer } => {
@@ -631,7 +745,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::ListDatasets { endpoints } => block_on(onchain::list_datasets(&endpoints, json))?,
         Command::ListBounties { hash, endpoints } => block_on(onchain::list_bounties(hash.as_deref(), &endpoints, json))?,
-        Command::DownloadDataset { hash, path, endpoints } => {
+        Command::DownloadDataset { hash, path, force, endpoints } => {
+            outputs::dataset_files(&path, force)?;
             block_on(onchain::download_dataset(&hash, &path, &endpoints, json))?;
         }
         Command::ClaimBounty { bounty, payment, model, dataset, proving_key, accept_unverified_key, endpoints, signer } => {
@@ -656,7 +771,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             CeremonyCommand::Verify { ceremony, endpoints } => block_on(ceremony_chain::verify(ceremony, &endpoints, json))?,
         },
-        Command::RetrieveModel { bounty, secret_key, out, endpoints } => {
+        Command::RetrieveModel { bounty, secret_key, out, force, endpoints } => {
+            outputs::model_files(&out, force)?;
             block_on(onchain::retrieve_model(bounty, &secret_key, &out, &endpoints, json))?;
         }
         Command::Deliver { bounty, claim, endpoints, signer } => {

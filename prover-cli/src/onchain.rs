@@ -168,9 +168,12 @@ pub async fn add_dataset(dataset: &crate::DatasetArgs, net: &Endpoints, signer: 
 
 /// `setup --hash`: keys for a registered dataset's shape; the verifying key is registered on chain and the
 /// proving key published on IPFS (its CID stored with the verifying key).
-pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     let hash = parse_hash(hash, "dataset hash")?;
+    if let Some(out) = &out {
+        crate::outputs::refuse_existing(&[crate::with_ext(out, ".pk"), crate::with_ext(out, ".vk")], force)?;
+    }
     let chain = Chain::connect(&net.url).await?;
     let me = chain::account_of(&keypair);
     // Bounties use their issuer's own records, so the key is set up for the signer's own dataset record.
@@ -178,11 +181,12 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints,
         anyhow!("{me} has not registered dataset {} (register it with add-dataset first)", files::to_hex(&hash))
     })?;
     let shape: Shape = (&info.shape).into();
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n)));
+    crate::outputs::refuse_existing(&[crate::with_ext(&out, ".pk"), crate::with_ext(&out, ".vk")], force)?;
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
     let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
     let (pk, vk) = tokio::task::spawn_blocking(move || prover::setup(shape, &mut OsRng)).await??;
-    let out = out.unwrap_or_else(|| PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n)));
     let (pk_path, vk_path, vk_bytes) = crate::write_keys(&out, &pk, &vk)?;
     pb.set_message("publishing the proving key on IPFS");
     let pk_cid = ipfs.add("claim.pk", std::fs::read(&pk_path)?).await?;
@@ -204,6 +208,23 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, net: &Endpoints,
     Ok(())
 }
 
+/// Blocks are authored every 6 s (the runtime's slot duration).
+const BLOCK_SECONDS: u64 = 6;
+/// The longest bounty the CLI posts: a year of blocks. A longer escrow is almost certainly a typo.
+pub const MAX_EXPIRES_IN: u32 = (365 * 24 * 3600 / BLOCK_SECONDS) as u32;
+
+/// A number of blocks as wall-clock time ("about 2.5 days").
+pub(crate) fn human_blocks(blocks: u64) -> String {
+    let secs = blocks.saturating_mul(BLOCK_SECONDS) as f64;
+    match secs {
+        s if s < 120.0 => format!("{s:.0} seconds"),
+        s if s < 7200.0 => format!("{:.0} minutes", s / 60.0),
+        s if s < 172_800.0 => format!("{:.1} hours", s / 3600.0),
+        s if s < 2.0 * 365.0 * 86_400.0 => format!("{:.1} days", s / 86_400.0),
+        s => format!("{:.0} years", s / (365.0 * 86_400.0)),
+    }
+}
+
 pub struct BountyArgs {
     pub dataset: String,
     pub amount: String,
@@ -220,6 +241,13 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
     let amount = chain::parse_tokens(&a.amount)?;
     ensure!(amount > 0, "the bounty amount must be positive");
     ensure!(a.expires_in > 0, "--expires-in must be at least 1 block");
+    ensure!(
+        a.expires_in <= MAX_EXPIRES_IN,
+        "--expires-in {} blocks is about {}: the prize would be escrowed until then. At most {MAX_EXPIRES_IN} blocks (about {}) are accepted",
+        a.expires_in,
+        human_blocks(a.expires_in as u64),
+        human_blocks(MAX_EXPIRES_IN as u64)
+    );
     let organizer_pk = files::load_public_key(&a.publickey)?;
     let chain = Chain::connect(&net.url).await?;
     let info = chain
@@ -279,8 +307,8 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
         json,
         json!({"bounty": posted.bounty, "dataset_hash": files::to_hex(&hash), "amount": amount.to_string(), "sse_cap": sse_cap.to_string(),
                "mse_cap": a.mse, "expires_at": posted.expires_at, "verifying_key_hash": files::to_hex(&vk), "fee": included.fee.to_string()}),
-        || format!("posted bounty {} of {} for MSE <= {} (SSE cap {sse_cap}) on dataset {}, expires at block {}",
-                   posted.bounty, chain::tokens(amount), a.mse, files::to_hex(&hash), posted.expires_at),
+        || format!("posted bounty {} of {} for MSE <= {} (SSE cap {sse_cap}) on dataset {}, expires at block {} (in about {})",
+                   posted.bounty, chain::tokens(amount), a.mse, files::to_hex(&hash), posted.expires_at, human_blocks(a.expires_in as u64)),
     );
     Ok(())
 }
@@ -431,6 +459,9 @@ pub(crate) fn dirs_cache() -> PathBuf {
         .join("zkml")
 }
 
+/// Blocks a claim needs before its bounty's expiry: proving (seconds) plus inclusion, with a margin.
+const MIN_BLOCKS_TO_CLAIM: u64 = 5;
+
 pub struct ClaimArgs {
     pub bounty: u64,
     pub payment: String,
@@ -457,6 +488,14 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
         other => bail!("bounty {} is not open: {}", a.bounty, other.describe()),
     }
     ensure!(now <= b.expires_at as u64, "bounty {} expired at block {} (finalized: {now})", a.bounty, b.expires_at);
+    // The claim must be in a block by the expiry block; proving and inclusion take a few blocks.
+    let left = b.expires_at as u64 - now;
+    ensure!(
+        left >= MIN_BLOCKS_TO_CLAIM,
+        "bounty {} expires at block {}, {left} block(s) after the finalized block {now}: too soon to prove and claim it (at least {MIN_BLOCKS_TO_CLAIM} are needed); nothing was done",
+        a.bounty,
+        b.expires_at
+    );
     let info = chain.dataset(&b.issuer, b.dataset).await?.ok_or_else(|| anyhow!("the bounty's dataset is not registered"))?;
     let vk = chain
         .verifying_key(&b.issuer, b.verifying_key)
@@ -477,16 +516,16 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
         );
     }
     if !json {
-        eprintln!("float MSE {:.6}, quantized MSE {:.6}, cap {:.6}: proving", report.float_mse, report.quantized_mse, mse_cap);
+        eprintln!("float MSE {:.6}, quantized MSE {:.6}, cap {:.6}: the model meets the cap", report.float_mse, report.quantized_mse, mse_cap);
     }
     let ipfs = Ipfs::new(&net.ipfs_api);
     // Before any proving: is the key one nobody can forge with?
     crate::ceremony_chain::check_bounty_key(&chain, &ipfs, &vk, &chain::account_of(&keypair), a.accept_unverified_key, json).await?;
-    let pb = spinner(json, "fetching and checking the proving key");
+    let pb = spinner(json, "fetching the proving key from IPFS (or the cache) and checking it against the registered key");
     let pk = proving_key_for(&vk, a.proving_key.as_deref(), &ipfs).await?;
     let request = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id: a.bounty, sse_cap: b.sse_cap };
     let claim = prover::prepare_claim(&request, &mut OsRng)?;
-    pb.set_message("proving");
+    pb.set_message("proving (Groth16)");
     let started = Instant::now();
     let assignment = claim.assignment.clone();
     let shape = qds.shape;
@@ -508,6 +547,11 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     // 1. Reserve: the proof and the envelope hash only.
     pb.set_message("reserving the bounty (claim: proof and envelope hash)");
     let chain = Chain::connect(&net.url).await?; // the proof may have taken long: a fresh connection
+    let now = chain.finalized_number().await?;
+    if now >= b.expires_at as u64 {
+        pb.finish_and_clear();
+        bail!("bounty {} expired at block {} while proving (finalized: {now}); nothing was submitted", a.bounty, b.expires_at);
+    }
     let call = runtime::transactions().zkml_bounties().claim(a.bounty, bounded(proof_bytes), envelope_hash, AccountId32(payee));
     let (claim_fee, at) = match chain.submit_and_wait(&call, &keypair, Wait::BestBlock).await {
         Ok(included) => (included.fee, included.block),
@@ -778,12 +822,26 @@ pub async fn balance(account: &str, net: &Endpoints, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// A runtime the chain can run: a Wasm module (`\0asm`), or one compressed as substrate's build writes
+/// `*.compact.compressed.wasm` (zstd behind an 8-byte prefix).
+fn check_runtime_blob(code: &[u8]) -> Result<()> {
+    const WASM_MAGIC: &[u8] = b"\0asm";
+    // sp-maybe-compressed-blob's prefix for zstd-compressed runtimes.
+    const COMPRESSED_MAGIC: &[u8] = &[82, 188, 83, 118, 70, 219, 142, 5];
+    ensure!(
+        code.starts_with(WASM_MAGIC) || code.starts_with(COMPRESSED_MAGIC),
+        "this is not a runtime: it starts neither with the Wasm magic (\\0asm) nor with the prefix of a compressed runtime (*.compact.compressed.wasm)"
+    );
+    Ok(())
+}
+
 /// Sudo: upgrades the runtime to a new Wasm blob (`Sudo.sudo(System.set_code(code))`), waits for finality and
 /// reports the spec version before and after. State is kept as it is.
 pub async fn runtime_upgrade(wasm: &Path, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     use runtime::runtime_types::{frame_system::pallet::Call as SystemCall, zkml_runtime::RuntimeCall};
     let keypair = signer.keypair()?;
     let code = std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+    check_runtime_blob(&code).with_context(|| format!("refusing {}: nothing was submitted", wasm.display()))?;
     let chain = Chain::connect(&net.url).await?;
     let before = chain.spec_version().await?;
     let call = runtime::transactions().sudo().sudo(RuntimeCall::System(SystemCall::set_code { code }));
@@ -795,7 +853,13 @@ pub async fn runtime_upgrade(wasm: &Path, net: &Endpoints, signer: &SignerArgs, 
         .find_first::<runtime::sudo::events::Sudid>()
         .ok_or_else(|| anyhow!("no Sudid event: is the signer the sudo key?"))??;
     if let Err(e) = sudid.sudo_result {
-        bail!("the chain refused the new runtime: {e:?}");
+        use runtime::runtime_types::sp_runtime::DispatchError as E;
+        let why = match &e {
+            // SCALE: variant 3 (Module), the pallet index, the 4 error bytes.
+            E::Module(m) => chain.explain_dispatch_error_bytes(&[&[3u8, m.index][..], &m.error[..]].concat()).await,
+            other => format!("{other:?}"),
+        };
+        bail!("the chain refused the new runtime: {why}");
     }
     // A fresh connection reads the new runtime's version and metadata.
     let after = Chain::connect(&net.url).await?.spec_version().await?;

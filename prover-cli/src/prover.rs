@@ -245,6 +245,41 @@ pub struct ClaimKey {
     pub layout: QapLayout,
 }
 
+/// Walks the length fields of an uncompressed arkworks `ProvingKey<Bn254>` and refuses the bytes unless every
+/// vector fits in what is there and they end exactly at the end: arkworks allocates a vector for its length
+/// field before reading it, so a corrupted (or hostile: keys come from IPFS, i.e. from the organizer) length
+/// would otherwise abort the process on a huge allocation. The layout: the verifying key (α in G1; β, γ, δ in
+/// G2; γ_abc as a vector of G1), β and δ in G1, then the a, b (G1), b (G2), h and l queries as vectors.
+pub fn check_key_lengths(bytes: &[u8]) -> Result<()> {
+    const G1: u64 = 64;
+    const G2: u64 = 128;
+    let total = bytes.len() as u64;
+    let mut at = 0u64;
+    let short = || anyhow::anyhow!("not a zkml proving key: its length fields do not match its {total} bytes (truncated or corrupt)");
+    let fixed = |n: u64, at: &mut u64| -> Result<()> {
+        *at = at.checked_add(n).filter(|&e| e <= total).ok_or_else(short)?;
+        Ok(())
+    };
+    let vector = |elem: u64, at: &mut u64| -> Result<()> {
+        let start = usize::try_from(*at).map_err(|_| short())?;
+        let len = bytes.get(start..start + 8).ok_or_else(short)?;
+        let len = u64::from_le_bytes(len.try_into().expect("8 bytes"));
+        let end = len.checked_mul(elem).and_then(|n| n.checked_add(*at + 8)).filter(|&e| e <= total).ok_or_else(|| {
+            anyhow::anyhow!("not a zkml proving key: a length field claims {len} elements, more than its {total} bytes can hold (corrupt)")
+        })?;
+        *at = end;
+        Ok(())
+    };
+    fixed(G1 + 3 * G2, &mut at)?;
+    vector(G1, &mut at)?;
+    fixed(2 * G1, &mut at)?;
+    for elem in [G1, G1, G2, G1, G1] {
+        vector(elem, &mut at)?;
+    }
+    anyhow::ensure!(at == total, "not a zkml proving key: {} bytes follow its last field", total - at);
+    Ok(())
+}
+
 impl ClaimKey {
     /// A key from a `.zkey` (ceremony) or an arkworks-serialized single-party key, told apart by the
     /// `.zkey` magic. Both parsers bound every length by the bytes actually present.
@@ -253,6 +288,7 @@ impl ClaimKey {
             return Ok(Self { pk: crate::ceremony::zkey::proving_key_from_zkey(bytes)?, layout: QapLayout::Snarkjs });
         }
         use ark_serialize::{CanonicalDeserialize, Compress, Validate};
+        check_key_lengths(&bytes)?;
         let pk = ProvingKey::deserialize_with_mode(bytes.as_slice(), Compress::No, Validate::No)
             .map_err(|_| anyhow::anyhow!("not a zkml proving key (neither a .zkey nor a key from `zkml setup`)"))?;
         Ok(Self { pk, layout: QapLayout::Arkworks })
@@ -379,5 +415,30 @@ mod tests {
         )
         .unwrap();
         assert!(ours == theirs);
+    }
+
+    /// A key whose length field was corrupted (here: the h query claims 2^61 elements) is refused with an
+    /// error, not an abort on a huge allocation; so is a truncated one; the intact key passes the walk.
+    #[test]
+    fn corrupted_key_lengths_are_refused_before_allocation() {
+        use ark_serialize::CanonicalSerialize;
+        let (pk, _) = setup(Shape { m: 3, p: 2, n: 1 }, &mut StdRng::seed_from_u64(3)).unwrap();
+        let mut bytes = Vec::new();
+        pk.serialize_uncompressed(&mut bytes).unwrap();
+        check_key_lengths(&bytes).unwrap();
+        assert!(ClaimKey::from_bytes(bytes.clone()).is_ok());
+        // Offset of h_query's length: vk, β, δ, then a, b_g1, b_g2 queries.
+        let vk_len = 64 + 3 * 128 + 8 + 64 * pk.vk.gamma_abc_g1.len();
+        let h_at = vk_len + 128 + (8 + 64 * pk.a_query.len()) + (8 + 64 * pk.b_g1_query.len()) + (8 + 128 * pk.b_g2_query.len());
+        assert_eq!(u64::from_le_bytes(bytes[h_at..h_at + 8].try_into().unwrap()), pk.h_query.len() as u64);
+        let mut corrupt = bytes.clone();
+        corrupt[h_at..h_at + 8].copy_from_slice(&(1u64 << 61).to_le_bytes());
+        let err = format!("{:#}", ClaimKey::from_bytes(corrupt).err().unwrap());
+        assert!(err.contains("length field claims"), "{err}");
+        let err = format!("{:#}", ClaimKey::from_bytes(bytes[..bytes.len() - 1].to_vec()).err().unwrap());
+        assert!(err.contains("truncated or corrupt") || err.contains("length field"), "{err}");
+        let mut longer = bytes;
+        longer.push(0);
+        assert!(check_key_lengths(&longer).is_err());
     }
 }

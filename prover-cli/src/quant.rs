@@ -162,6 +162,36 @@ pub fn calibrate(ds: &FloatDataset, settings: &Settings) -> Result<Scales> {
     Ok(Scales { x_frac_bits, y_frac_bits })
 }
 
+/// Columns whose values lose precision at their scale: a column's scale follows its largest magnitude, so one
+/// outlier (say 1e10 among values near 1) leaves too few fractional bits for the rest, which then round to 0
+/// or lose digits. One line per column where more than 1% of the nonzero values move by more than 1% of
+/// themselves when quantized.
+pub fn precision_warnings(ds: &FloatDataset, scales: &Scales) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |name: String, values: Vec<f64>, frac_bits: i32| {
+        let unit = 2f64.powi(frac_bits);
+        let nonzero: Vec<f64> = values.into_iter().filter(|v| *v != 0.0).collect();
+        let lossy = nonzero.iter().filter(|v| ((**v * unit).round() / unit - **v).abs() > 0.01 * v.abs()).count();
+        let zeroed = nonzero.iter().filter(|v| (**v * unit).round() == 0.0).count();
+        if lossy > 0 && lossy * 100 > nonzero.len() {
+            let largest = nonzero.iter().fold(0f64, |m, v| m.max(v.abs()));
+            out.push(format!(
+                "{name}: {lossy} of {} nonzero values lose more than 1% when quantized at scale 2^{frac_bits} ({zeroed} round to 0); the scale is set by the largest |value|, {largest:e}: check the column for outliers or mixed units",
+                nonzero.len()
+            ));
+        }
+    };
+    for (j, col) in ds.x.columns().into_iter().enumerate() {
+        if let Some(&f) = scales.x_frac_bits.get(j) {
+            check(format!("X column {}", j + 1), col.to_vec(), f);
+        }
+    }
+    for (j, col) in ds.y.columns().into_iter().enumerate() {
+        check(format!("Y column {}", j + 1), col.to_vec(), scales.y_frac_bits);
+    }
+    out
+}
+
 fn quantize(v: f64, frac_bits: i32, bits: u32, what: &str, index: (usize, usize)) -> Result<i64> {
     let q = (v * 2f64.powi(frac_bits)).round();
     let (lo, hi) = signed_range(bits);
