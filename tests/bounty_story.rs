@@ -124,6 +124,25 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     assert_eq!(decrypted, quantized.dequantize(&qds.shape, &qds.scales));
     let (_, report) = quant::simulate(&ds, &decrypted, &qds).unwrap();
     assert!(report.quantized_mse <= 3000.0);
+    // Running the same commands again replaces nothing without --force.
+    let won_w = std::fs::read(format!("{won}/W.npy")).unwrap();
+    let again = net.zkml_fails(&["retrieve-model", "--bounty", &bounty, "--secret-key", &secret, "--out", &won]);
+    assert!(again.contains("already exists") && again.contains("--force"), "{again}");
+    assert_eq!(std::fs::read(format!("{won}/W.npy")).unwrap(), won_w);
+    let again = net.zkml_fails(&["download-dataset", "--hash", &hash, "--path", &dl]);
+    assert!(again.contains("already exists"), "{again}");
+    net.zkml_json(&["retrieve-model", "--bounty", &bounty, "--secret-key", &secret, "--out", &won, "--force"]);
+
+    // An amount the issuer's free balance covers but not with the storage deposit: refused by the dry run
+    // before submission, so it costs no fee (it used to fail on chain, fee paid).
+    let alice = AccountId32(dev::alice().public_key().0);
+    let alice_before = balance(&rt, &net.url, &alice);
+    let too_much = chain::tokens(alice_before - chain::UNIT / 1000);
+    let refused = net.zkml_fails(&[
+        "add-bounty", "--dataset", &hash, "--amount", &too_much, "--mse", MSE_CAP, "--publickey", &public, "--suri", "//Alice",
+    ]);
+    assert!(refused.contains("nothing was submitted") && refused.contains("InsufficientBalance"), "{refused}");
+    assert_eq!(balance(&rt, &net.url, &alice), alice_before, "a refused transaction must cost nothing");
 
     // A second claim on the paid bounty is refused.
     let second = net.zkml_fails(&[
@@ -149,10 +168,18 @@ fn bounty_story_on_a_real_node_and_ipfs() {
     let not_issuer = net.zkml_fails(&["remove-bounty", "--bounty", &open_id, "--suri", "//Bob"]);
     assert!(not_issuer.contains("was posted by"), "{not_issuer}");
     let short = net.zkml_json(&[
-        "add-bounty", "--dataset", &hash, "--amount", "1", "--mse", MSE_CAP, "--publickey", &public, "--expires-in", "1",
+        "add-bounty", "--dataset", &hash, "--amount", "1", "--mse", MSE_CAP, "--publickey", &public, "--expires-in", "3",
         "--suri", "//Alice",
     ]);
     let short_id = short["bounty"].as_u64().unwrap();
+    // A bounty about to expire is not proven and claimed only to fail on chain: refused first, no fee.
+    let bob_before = balance(&rt, &net.url, &competitor);
+    let late = net.zkml_fails(&[
+        "claim-bounty", "--bounty", &short_id.to_string(), "--payment", &hex_account(&payee), "--model", &model, "--dataset", &dl,
+        "--accept-unverified-key", "--suri", "//Bob",
+    ]);
+    assert!(late.contains("too soon") || late.contains("expired"), "{late}");
+    assert_eq!(balance(&rt, &net.url, &competitor), bob_before, "a refused claim must cost nothing");
     let expires_at = short["expires_at"].as_u64().unwrap();
     rt.block_on(async {
         let chain = Chain::connect(&net.url).await.unwrap();
@@ -218,9 +245,17 @@ fn tampered_download_is_refused() {
             qds.shape.into(),
             Bv(Vec::new()),
         );
+        // The CLI's path dry-runs it first: refused without submitting, no fee.
+        let bob = AccountId32(dev::bob().public_key().0);
+        let before = chain.free_balance(&bob).await?;
         let err = chain.submit(&call, &dev::bob()).await.err().expect("a crafted key must be refused");
+        let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not a runtime refusal: {err:#}"));
+        assert!(failed.error.contains("MalformedVerifyingKey") && !failed.submitted, "{failed}");
+        assert_eq!(chain.free_balance(&bob).await?, before, "a dry-run refusal costs nothing");
+        // Submitted anyway, it is included and refused by the runtime (fee charged), not a trap.
+        let err = chain.submit_without_dry_run(&call, &dev::bob(), chain::Wait::Finalized).await.err().expect("a crafted key must be refused");
         let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not included as a failed call: {err:#}"));
-        assert!(failed.error.contains("MalformedVerifyingKey"), "{failed}");
+        assert!(failed.error.contains("MalformedVerifyingKey") && failed.submitted, "{failed}");
         let wrapping = zkml_primitives::dataset::Shape { m: 1, p: 255, n: 1 << 24 };
         assert_eq!(255u32.wrapping_mul(1 << 24).wrapping_add(1 << 24), 0);
         let call = runtime::transactions().zkml_bounties().register_dataset(
@@ -230,7 +265,7 @@ fn tampered_download_is_refused() {
             Bv(vec![0i8; 255]),
             0,
         );
-        let err = chain.submit(&call, &dev::bob()).await.err().expect("a wrapping shape must be refused");
+        let err = chain.submit_without_dry_run(&call, &dev::bob(), chain::Wait::Finalized).await.err().expect("a wrapping shape must be refused");
         let failed = err.downcast_ref::<chain::Failed>().unwrap_or_else(|| panic!("not included as a failed call: {err:#}"));
         assert!(failed.error.contains("UnsupportedShape"), "{failed}");
         anyhow::Ok(())

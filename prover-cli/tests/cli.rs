@@ -61,7 +61,10 @@ fn offline_flow_and_decrypted_model_is_the_quantized_one() {
     ]);
     assert_eq!(json(&["verify", "--verifying-key", &d("keys/claim.vk"), "--claim", &d("claim.json")])["valid"], true);
 
-    let dec = json(&["decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", &d("claim.json"), "--out", &d("won")]);
+    let dec = json(&[
+        "decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", &d("claim.json"), "--verifying-key", &d("keys/claim.vk"),
+        "--dataset", &d("dataset"), "--out", &d("won"),
+    ]);
     let qm = QuantModel::new(&model, &qds.shape, &qds.scales).unwrap();
     assert_eq!(dec["w_q"], serde_json::json!(qm.w_q));
     assert_eq!(dec["b_q"], serde_json::json!(qm.b_q));
@@ -75,7 +78,10 @@ fn offline_flow_and_decrypted_model_is_the_quantized_one() {
     // The claim is bound to its payee: edit it and verification fails.
     let mut claim: Value = serde_json::from_str(&std::fs::read_to_string(d("claim.json")).unwrap()).unwrap();
     claim["payee"] = Value::String(format!("0x{}", "11".repeat(32)));
-    std::fs::write(d("tampered.json"), claim.to_string()).unwrap();
+    // ... consistently: the file's list of public inputs follows the new payee, so the proof is what refuses.
+    let mut edited: zkml::files::ClaimFile = serde_json::from_value(claim).unwrap();
+    edited.public_inputs = edited.statement().unwrap().public_inputs().iter().map(zkml::files::fr_hex).collect();
+    std::fs::write(d("tampered.json"), serde_json::to_string(&edited).unwrap()).unwrap();
     assert!(fails(&["verify", "--verifying-key", &d("keys/claim.vk"), "--claim", &d("tampered.json")]).contains("claim rejected"));
     // A ciphertext edit no longer matches the envelope hash.
     let mut claim: Value = serde_json::from_str(&std::fs::read_to_string(d("claim.json")).unwrap()).unwrap();
@@ -85,10 +91,15 @@ fn offline_flow_and_decrypted_model_is_the_quantized_one() {
 
     // Decrypting with someone else's key is refused with a reason.
     json(&["keygen", "--out", &d("keys/other")]);
-    let err = fails(&["decrypt", "--secret-key", &d("keys/other_secret.json"), "--claim", &d("claim.json"), "--out", &d("x")]);
+    let vk = d("keys/claim.vk");
+    let dataset = d("dataset");
+    let decrypt = |secret: &str, out: &str| {
+        fails(&["decrypt", "--secret-key", secret, "--claim", &d("claim.json"), "--verifying-key", &vk, "--dataset", &dataset, "--out", out])
+    };
+    let err = decrypt(&d("keys/other_secret.json"), &d("x"));
     assert!(err.contains("encrypted to organizer key"), "{err}");
     // Key files of the wrong kind.
-    let err = fails(&["decrypt", "--secret-key", &d("keys/org_public.json"), "--claim", &d("claim.json"), "--out", &d("x")]);
+    let err = decrypt(&d("keys/org_public.json"), &d("x"));
     assert!(err.contains("public key file"), "{err}");
 
     // The prototype's shuffled model: refused before proving, with both MSEs.
@@ -178,4 +189,250 @@ fn bad_input_gets_clear_errors() {
     assert!(err.contains("cannot open proving key"), "{err}");
     assert!(fails(&["setup", "--shape", "20x0", "--out", &d("k/x")]).contains("unsupported shape"));
     assert!(fails(&["verify", "--verifying-key", &d("k/org_public.json"), "--claim", &d("missing.json")]).contains("cannot read claim file"));
+}
+
+/// Runs `zkml` with `args` and expects exit code 1 (an error, not an abort); returns stderr.
+fn refused(args: &[&str]) -> String {
+    let out = zkml().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+/// What a new user runs into, and that none of it loses a key, hangs, aborts or writes a wrong file with exit 0.
+#[test]
+fn a_new_users_mistakes_lose_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
+    let (ds, _) = write_problem(tmp.path());
+    let payee = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+
+    // keygen never replaces a key pair (re-running the README's first line), and --out is a prefix.
+    json(&["keygen", "--out", &d("keys/org")]);
+    let secret = read(&d("keys/org_secret.json"));
+    let err = refused(&["keygen", "--out", &d("keys/org")]);
+    assert!(err.contains("already exists") && err.contains("refusing to replace"), "{err}");
+    assert_eq!(read(&d("keys/org_secret.json")), secret, "the secret key must survive");
+    let err = refused(&["keygen", "--out", &format!("{}/", d("keys"))]);
+    assert!(err.contains("names a directory"), "{err}");
+    assert!(!tmp.path().join("keys/_public.json").exists() && !tmp.path().join("keys/_secret.json").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(d("keys/org_secret.json")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // Outputs: refused when they exist (before any slow work), replaced with --force.
+    let setup = json(&["setup", "--dataset", &d("dataset"), "--out", &d("keys/claim")]);
+    assert_eq!(setup["m"], 20);
+    let pk = read(&d("keys/claim.pk"));
+    let err = refused(&["setup", "--dataset", &d("dataset"), "--out", &d("keys/claim")]);
+    assert!(err.contains("keys/claim.pk already exists") && err.contains("--force"), "{err}");
+    assert_eq!(read(&d("keys/claim.pk")), pk);
+    let prove = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "prove", "--dataset", &d("dataset"), "--model", &d("model"), "--proving-key", &d("keys/claim.pk"),
+            "--organizer-key", &d("keys/org_public.json"), "--payee", payee, "--bounty-id", "3", "--mse-cap", "1e9", "--out", out,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    let args = prove(&d("claim.json"), &[]);
+    json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let claim = read(&d("claim.json"));
+    let args = prove(&d("claim.json"), &[]);
+    let err = refused(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(read(&d("claim.json")), claim);
+    let args = prove(&d("keys"), &[]);
+    let err = refused(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("is a directory"), "{err}");
+    let args = prove(&d("claim.json"), &["--force"]);
+    json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_ne!(read(&d("claim.json")), claim, "--force replaces it (a fresh proof and nonce)");
+
+    // verify names what the proof covers, and what it does not without the dataset.
+    let v = json(&["verify", "--verifying-key", &d("keys/claim.vk"), "--claim", &d("claim.json")]);
+    let checked = v["checked"].to_string();
+    assert!(checked.contains("payee") && checked.contains("envelope hash") && checked.contains("SSE cap"), "{v}");
+    assert!(v["not_checked"].to_string().contains("scales"), "{v}");
+    let v = json(&["verify", "--verifying-key", &d("keys/claim.vk"), "--claim", &d("claim.json"), "--dataset", &d("dataset")]);
+    assert_eq!(v["not_checked"], serde_json::json!([]));
+
+    // Tampered claim files, made consistent wherever the file allows (envelope hash and public inputs
+    // recomputed): decrypt refuses and writes nothing.
+    let original = zkml::files::ClaimFile::load(Path::new(&d("claim.json"))).unwrap();
+    let save = |f: &zkml::files::ClaimFile, name: &str| {
+        std::fs::write(d(name), serde_json::to_string(f).unwrap()).unwrap();
+        d(name)
+    };
+    let mut other_ciphertext = original.clone();
+    other_ciphertext.ciphertext.swap(0, 1);
+    let statement = {
+        let mut f = other_ciphertext.clone();
+        f.envelope_hash = zkml::files::fr_hex(&f.envelope().unwrap().hash());
+        f
+    };
+    let mut other_ciphertext = statement;
+    other_ciphertext.public_inputs = other_ciphertext.statement().unwrap().public_inputs().iter().map(zkml::files::fr_hex).collect();
+    let mut other_scales = original.clone();
+    other_scales.x_frac_bits[0] -= 1;
+    let decrypt = |claim: &str, out: &str| {
+        refused(&[
+            "decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", claim, "--verifying-key", &d("keys/claim.vk"),
+            "--dataset", &d("dataset"), "--out", out,
+        ])
+    };
+    let err = decrypt(&save(&other_ciphertext, "t1.json"), &d("out1"));
+    assert!(err.contains("does not verify") && err.contains("nothing was written"), "{err}");
+    assert!(!tmp.path().join("out1").exists());
+    let err = decrypt(&save(&other_scales, "t2.json"), &d("out2"));
+    assert!(err.contains("not to the claim's dataset hash"), "{err}");
+    assert!(!tmp.path().join("out2").exists());
+    let mut listed = original.clone();
+    listed.public_inputs.swap(0, 1);
+    let err = decrypt(&save(&listed, "t3.json"), &d("out3"));
+    assert!(err.contains("public_inputs"), "{err}");
+    // The untampered file decrypts, once; the second time the model files exist.
+    json(&[
+        "decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", &d("claim.json"), "--verifying-key", &d("keys/claim.vk"),
+        "--dataset", &d("dataset"), "--out", &d("won"),
+    ]);
+    let w = read(&d("won/W.npy"));
+    let err = decrypt(&d("claim.json"), &d("won"));
+    assert!(err.contains("won/W.npy already exists"), "{err}");
+    assert_eq!(read(&d("won/W.npy")), w);
+
+    // Empty signers would sign as the public development phrase.
+    std::fs::write(d("blank-key"), "  \n").unwrap();
+    for (args, env) in [
+        (vec!["add-dataset", "--dataset", &d("dataset"), "--suri", ""], None),
+        (vec!["add-dataset", "--dataset", &d("dataset")], Some("")),
+        (vec!["add-dataset", "--dataset", &d("dataset"), "--key-file", &d("blank-key")], None),
+    ] {
+        let mut cmd = zkml();
+        cmd.args(&args).env_remove("ZKML_SURI");
+        if let Some(v) = env {
+            cmd.env("ZKML_SURI", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("secret URI is empty"), "{args:?}: {err}");
+    }
+
+    // A .npy whose header claims a huge shape, and a proving key with a corrupted length field: errors, not
+    // aborts on a huge allocation.
+    std::fs::create_dir_all(d("huge")).unwrap();
+    let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776, 4), }";
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    let pad = 64 - (10 + header.len() + 1) % 64;
+    let header = format!("{header}{}\n", " ".repeat(pad));
+    npy.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    npy.extend_from_slice(header.as_bytes());
+    npy.extend_from_slice(&[0u8; 64]);
+    std::fs::write(d("huge/X.npy"), &npy).unwrap();
+    write_npy(d("huge/Y.npy"), &ds.y).unwrap();
+    let err = refused(&["dataset-hash", "--dataset", &d("huge")]);
+    assert!(err.contains("header claims shape") && err.contains("truncated or corrupt"), "{err}");
+    let mut pk = read(&d("keys/claim.pk"));
+    let gamma_abc_len_at = 64 + 3 * 128;
+    pk[gamma_abc_len_at..gamma_abc_len_at + 8].copy_from_slice(&(1u64 << 60).to_le_bytes());
+    std::fs::write(d("keys/corrupt.pk"), &pk).unwrap();
+    let args = prove(&d("c2.json"), &[]);
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let pk_arg = d("keys/corrupt.pk");
+    args[6] = &pk_arg;
+    let err = refused(&args);
+    assert!(err.contains("length field"), "{err}");
+    assert!(!tmp.path().join("c2.json").exists());
+
+    // CSV as spreadsheets write it: a byte-order mark and a header give the same hash as the .npy; a typo in
+    // the first row is an error, not a silently dropped row.
+    let npy_hash = json(&["dataset-hash", "--dataset", &d("dataset")])["dataset_hash"].clone();
+    std::fs::create_dir_all(d("csv")).unwrap();
+    let rows = |x: &ndarray::Array2<f64>| {
+        x.rows().into_iter().map(|r| r.iter().map(|v| format!("{v:.17e}")).collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
+    };
+    let body = rows(&ds.x).join("\r\n");
+    std::fs::write(d("csv/X.csv"), format!("\u{feff}age,bmi,bp,s1\r\n{body}\r\n")).unwrap();
+    write_npy(d("csv/Y.npy"), &ds.y).unwrap();
+    let out = zkml().args(["--json", "dataset-hash", "--dataset", &d("csv")]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["dataset_hash"], npy_hash);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 1 read as a header"));
+    let mut typo = rows(&ds.x);
+    typo[0] = typo[0].replacen('.', ".x", 1);
+    std::fs::write(d("csv/X.csv"), typo.join("\n")).unwrap();
+    let err = refused(&["dataset-hash", "--dataset", &d("csv")]);
+    assert!(err.contains("X.csv:1:") && err.contains("not a number"), "{err}");
+
+    // One huge value in a column is reported: the column's other values lose their precision.
+    std::fs::create_dir_all(d("outlier")).unwrap();
+    let mut x = ds.x.clone();
+    x[[5, 2]] = 1e10;
+    write_npy(d("outlier/X.npy"), &x).unwrap();
+    write_npy(d("outlier/Y.npy"), &ds.y).unwrap();
+    let out = zkml().args(["dataset-hash", "--dataset", &d("outlier")]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: X column 3") && stderr.contains("outliers"), "{stderr}");
+    let out = zkml().args(["dataset-hash", "--dataset", &d("dataset")]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"), "no warning for ordinary data");
+
+    // --json: errors are JSON on stdout, with a non-zero exit.
+    let out = zkml().args(["--json", "dataset-hash", "--dataset", &d("nowhere")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a JSON error");
+    assert!(v["error"].as_str().unwrap().contains("directory not found"), "{v}");
+    let out = zkml().args(["--json", "keygen"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["message"].as_str().unwrap().contains("--out"));
+
+    // Checked before connecting to anything: a non-runtime file for runtime-upgrade, a century-long expiry.
+    let nowhere = "ws://127.0.0.1:9";
+    std::fs::write(d("not.wasm"), b"PK\x03\x04 a zip, not a runtime").unwrap();
+    let err = refused(&["runtime-upgrade", "--wasm", &d("not.wasm"), "--suri", "//Alice", "--url", nowhere]);
+    assert!(err.contains("not a runtime") && err.contains("nothing was submitted"), "{err}");
+    let hash = format!("0x{}", "00".repeat(32));
+    let err = refused(&[
+        "add-bounty", "--dataset", &hash, "--amount", "1", "--mse", "1", "--publickey", &d("keys/org_public.json"),
+        "--expires-in", "4294967295", "--suri", "//Alice", "--url", nowhere,
+    ]);
+    assert!(err.contains("years") && err.contains("At most"), "{err}");
+
+    // Without a terminal, long steps print one line each (here: setup's key generation).
+    let out = zkml().args(["setup", "--shape", "20x4", "--out", &d("keys/other")]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("zkml [") && String::from_utf8_lossy(&out.stderr).contains("generating Groth16 keys"));
+}
+
+/// A node that accepts the connection and never answers: the command fails within its timeout, naming the
+/// endpoint and the step, instead of hanging.
+#[test]
+fn an_endpoint_that_never_answers_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s); // accepted, never answered
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = zkml()
+        .args(["list-datasets", "--url", &format!("ws://127.0.0.1:{port}"), "--timeout", "2"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("127.0.0.1:{port} did not answer within 2 s")) && err.contains("connecting"), "{err}");
 }
