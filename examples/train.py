@@ -1,28 +1,67 @@
 """Competitor side of the bounty story: train a linear regression with scikit-learn on a downloaded dataset
-and save it the way `zkml claim-bounty` reads it (W.npy p×n, b.npy n×1 or 1×n). With --shuffled DIR, also
-save the prototype's counter-example: the same weights in shuffled order (a worse model).
+and save it the way `zkml claim-bounty` reads it (W.npy p×n, b.npy n×1). Reads every dataset format zkml
+accepts: X.npy / X.csv (m×p) and Y.npy / Y.csv (m×n, or a 1-D vector of m targets); a CSV may start with a
+UTF-8 byte-order mark and a header row. With --shuffled DIR, also save the prototype's counter-example: the same
+weights in shuffled order (a worse model).
 
     python examples/train.py --dataset ./ipfs_dataset --out ./model [--shuffled ./model_shuffled]
 """
 import argparse
 import os
+import sys
 
 import numpy as np
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_squared_error
 
+
+def load(directory, stem):
+    """`stem`.npy or `stem`.csv in `directory`, as a float matrix (a vector becomes one column)."""
+    npy, csv = os.path.join(directory, f"{stem}.npy"), os.path.join(directory, f"{stem}.csv")
+    if os.path.exists(npy):
+        a = np.load(npy, allow_pickle=False)
+    elif os.path.exists(csv):
+        with open(csv, encoding="utf-8-sig") as f:  # utf-8-sig drops a byte-order mark
+            lines = [line.strip() for line in f if line.strip()]
+        first = lines[0].split(",")
+
+        def is_number(cell):
+            try:
+                float(cell.strip().strip('"'))
+                return True
+            except ValueError:
+                return False
+
+        if not any(is_number(c) for c in first):  # the same header rule as zkml
+            lines = lines[1:]
+        a = np.array([[float(c.strip().strip('"')) for c in line.split(",")] for line in lines])
+    else:
+        sys.exit(f"{directory} has no {stem}.npy or {stem}.csv")
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 1:
+        a = a.reshape(-1, 1)
+    if a.ndim != 2:
+        sys.exit(f"{stem} has {a.ndim} dimensions; expected a vector or a matrix")
+    return a
+
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--dataset", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--shuffled")
+ap.add_argument("--force", action="store_true", help="replace an existing model in --out")
 args = ap.parse_args()
 
-X = np.load(os.path.join(args.dataset, "X.npy"))
-Y = np.load(os.path.join(args.dataset, "Y.npy"))
+X, Y = load(args.dataset, "X"), load(args.dataset, "Y")
+if X.shape[0] != Y.shape[0]:
+    sys.exit(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}")
+for target in [args.out] + ([args.shuffled] if args.shuffled else []):
+    if not args.force and any(os.path.exists(os.path.join(target, f)) for f in ("W.npy", "b.npy")):
+        sys.exit(f"{target} already holds a model; pass --force to replace it")
 model = LinearRegression().fit(X, Y)
-W = model.coef_.reshape(Y.shape[1], X.shape[1]).T  # p × n
-b = np.asarray(model.intercept_).reshape(-1, 1)
-print(f"trained on {X.shape[0]}x{X.shape[1]}: MSE {mean_squared_error(Y, model.predict(X)):.3f}")
+W = np.asarray(model.coef_).reshape(Y.shape[1], X.shape[1]).T  # p × n
+b = np.asarray(model.intercept_).reshape(-1, 1)  # n × 1
+print(f"trained on {X.shape[0]}x{X.shape[1]} -> {Y.shape[1]}: MSE {mean_squared_error(Y, model.predict(X)):.3f}")
 os.makedirs(args.out, exist_ok=True)
 np.save(os.path.join(args.out, "W.npy"), W)
 np.save(os.path.join(args.out, "b.npy"), b)

@@ -164,20 +164,26 @@ pub fn calibrate(ds: &FloatDataset, settings: &Settings) -> Result<Scales> {
 
 /// Columns whose values lose precision at their scale: a column's scale follows its largest magnitude, so one
 /// outlier (say 1e10 among values near 1) leaves too few fractional bits for the rest, which then round to 0
-/// or lose digits. One line per column where more than 1% of the nonzero values move by more than 1% of
-/// themselves when quantized.
+/// or to a few steps. One line per column whose median nonzero magnitude is under 64 quantization steps (less
+/// than about 1.5% resolution for a typical value).
 pub fn precision_warnings(ds: &FloatDataset, scales: &Scales) -> Vec<String> {
+    const MIN_STEPS: f64 = 64.0;
     let mut out = Vec::new();
     let mut check = |name: String, values: Vec<f64>, frac_bits: i32| {
         let unit = 2f64.powi(frac_bits);
-        let nonzero: Vec<f64> = values.into_iter().filter(|v| *v != 0.0).collect();
-        let lossy = nonzero.iter().filter(|v| ((**v * unit).round() / unit - **v).abs() > 0.01 * v.abs()).count();
-        let zeroed = nonzero.iter().filter(|v| (**v * unit).round() == 0.0).count();
-        if lossy > 0 && lossy * 100 > nonzero.len() {
-            let largest = nonzero.iter().fold(0f64, |m, v| m.max(v.abs()));
+        let mut magnitudes: Vec<f64> = values.iter().filter(|v| **v != 0.0).map(|v| v.abs()).collect();
+        if magnitudes.is_empty() {
+            return;
+        }
+        magnitudes.sort_by(|a, b| a.total_cmp(b));
+        let typical = magnitudes[magnitudes.len() / 2];
+        if typical * unit < MIN_STEPS {
+            let zeroed = magnitudes.iter().filter(|v| (**v * unit).round() == 0.0).count();
+            let largest = magnitudes[magnitudes.len() - 1];
             out.push(format!(
-                "{name}: {lossy} of {} nonzero values lose more than 1% when quantized at scale 2^{frac_bits} ({zeroed} round to 0); the scale is set by the largest |value|, {largest:e}: check the column for outliers or mixed units",
-                nonzero.len()
+                "{name}: at scale 2^{frac_bits} a typical value ({typical:e}) is only {:.1} quantization steps, and {zeroed} of {} nonzero values round to 0; the scale is set by the largest |value|, {largest:e}: check the column for outliers or mixed units",
+                typical * unit,
+                magnitudes.len()
             ));
         }
     };
