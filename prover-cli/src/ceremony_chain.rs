@@ -52,8 +52,8 @@ pub async fn cached_file(ipfs: &Ipfs, cid: &str, what: &str) -> Result<PathBuf> 
     if !path.exists() {
         let bytes = ipfs.cat(cid).await.with_context(|| format!("downloading the {what} ({cid})"))?;
         let part = path.with_extension("part");
-        std::fs::write(&part, bytes)?;
-        std::fs::rename(&part, &path)?;
+        std::fs::write(&part, bytes).with_context(|| format!("cannot write {} (cache)", part.display()))?;
+        std::fs::rename(&part, &path).with_context(|| format!("cannot write {} (cache)", path.display()))?;
     }
     Ok(path)
 }
@@ -89,6 +89,15 @@ async fn beacon_of(chain: &Chain, ends_at: u64) -> Result<Vec<u8>> {
 pub async fn init(shape: Shape, phase1_blocks: u32, phase2_blocks: u32, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     shape.validate().map_err(|e| anyhow!("{e}"))?;
+    for (flag, blocks) in [("--phase1-blocks", phase1_blocks), ("--phase2-blocks", phase2_blocks)] {
+        let max = crate::onchain::MAX_EXPIRES_IN;
+        ensure!(
+            (1..=max).contains(&blocks),
+            "{flag} {blocks} is about {}: deposits stay held and the key unusable until then. Between 1 and {max} blocks (about {}) are accepted",
+            crate::onchain::human_blocks(blocks as u64),
+            crate::onchain::human_blocks(max as u64)
+        );
+    }
     let chain = Chain::connect(&net.url).await?;
     let pb = spinner(json, "sizing the claim circuit");
     let power = tokio::task::spawn_blocking(move || steps::circuit_power(shape)).await??;

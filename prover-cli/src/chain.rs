@@ -390,10 +390,19 @@ impl Chain {
             })
             .await?;
         if dry_run {
+            // The dry run applies the transaction to the state after `at`, where `at`'s own hash is not yet in
+            // `BlockHash`; so it runs an immortal twin (same call, signer and nonce; never submitted): a mortal
+            // transaction born at `at` would be refused there as "ancient".
+            let twin_params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().immortal().build();
+            let twin = self
+                .ask("preparing the dry run", async {
+                    txs.create_signed(call, signer, twin_params).await.map_err(|e| anyhow!("cannot build the transaction: {e}"))
+                })
+                .await?;
             let result = self
                 .ask("dry-running the transaction", async {
                     at.runtime_apis()
-                        .call_raw("BlockBuilder_apply_extrinsic", Some(tx.encoded()))
+                        .call_raw("BlockBuilder_apply_extrinsic", Some(twin.encoded()))
                         .await
                         .map_err(|e| anyhow!("cannot dry-run the transaction: {e}"))
                 })

@@ -69,9 +69,13 @@ impl Ipfs {
 
     /// Adds (and pins) one file; returns its CID.
     pub async fn add(&self, name: &str, bytes: Vec<u8>) -> Result<String> {
+        // The daemon answers only once it has chunked, hashed and stored the whole upload, so the wait for its
+        // answer grows with the size: the request timeout plus a second per MiB.
+        let t = crate::net::timeout() + std::time::Duration::from_secs(bytes.len() as u64 >> 20);
+        let http = reqwest::Client::builder().connect_timeout(crate::net::timeout()).read_timeout(t).build()?;
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
-        let request = self.http.post(self.url("add")).query(&[("pin", "true"), ("cid-version", "0")]).multipart(form);
+        let request = http.post(self.url("add")).query(&[("pin", "true"), ("cid-version", "0")]).multipart(form);
         let what = format!("add {name}");
         let body = self.post(request, &what).await?.text().await.map_err(|e| self.explain(e, &what))?;
         // One JSON object per line; with a single file the last one is the file itself.
