@@ -171,9 +171,14 @@ impl Chain {
         .await
     }
 
+    /// The node, as timeout errors name it.
+    fn endpoint(&self) -> String {
+        format!("the zkml node at {}", self.url)
+    }
+
     /// Runs one request to the node under the request timeout.
     async fn ask<T>(&self, step: &str, f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-        net::within(&format!("the zkml node at {}", self.url), step, f).await
+        net::within(&self.endpoint(), step, f).await
     }
 
     pub fn url(&self) -> &str {
@@ -382,7 +387,6 @@ impl Chain {
     ) -> Result<Included> {
         use subxt::transactions::TransactionStatus as S;
         let at = self.at_or_finalized(block).await?;
-        let metadata = at.metadata();
         let mut txs = at.transactions();
         let tx = self
             .ask("preparing the transaction (nonce)", async {
@@ -409,12 +413,12 @@ impl Chain {
                         .map_err(|e| anyhow!("cannot dry-run the transaction: {e}"))
                 })
                 .await?;
-            if let Some(error) = explain_apply_result(&result, metadata.clone()) {
+            if let Some(error) = explain_apply_result(&result, at.metadata()) {
                 return Err(Failed { block: at.block_hash(), error, submitted: false }.into());
             }
         }
         let step = net::transaction_step_timeout();
-        let endpoint = format!("the zkml node at {}", self.url);
+        let endpoint = self.endpoint();
         let mut progress = net::within(&endpoint, "submitting the transaction", async {
             tx.submit_and_watch().await.map_err(|e| anyhow!("the node refused the transaction: {e}"))
         })
@@ -461,10 +465,15 @@ impl Chain {
             Ok(at) => at.metadata(),
             Err(_) => return format!("dispatch error 0x{}", hex::encode(bytes)),
         };
-        match subxt::error::DispatchError::decode_from(bytes, metadata) {
-            Ok(e) => explain_dispatch_error(&e),
-            Err(_) => format!("an undecodable dispatch error 0x{}", hex::encode(bytes)),
-        }
+        explain_dispatch_error_from(bytes, metadata)
+    }
+}
+
+/// [`explain_dispatch_error`] for a `DispatchError` still in SCALE bytes.
+fn explain_dispatch_error_from(bytes: &[u8], metadata: subxt::metadata::ArcMetadata) -> String {
+    match subxt::error::DispatchError::decode_from(bytes, metadata) {
+        Ok(e) => explain_dispatch_error(&e),
+        Err(_) => format!("an undecodable dispatch error 0x{}", hex::encode(bytes)),
     }
 }
 
@@ -486,10 +495,7 @@ pub fn explain_dispatch_error(e: &subxt::error::DispatchError) -> String {
 fn explain_apply_result(bytes: &[u8], metadata: subxt::metadata::ArcMetadata) -> Option<String> {
     match bytes {
         [0, 0, ..] => None,
-        [0, 1, rest @ ..] => Some(match subxt::error::DispatchError::decode_from(rest, metadata) {
-            Ok(e) => explain_dispatch_error(&e),
-            Err(_) => format!("an undecodable dispatch error 0x{}", hex::encode(rest)),
-        }),
+        [0, 1, rest @ ..] => Some(explain_dispatch_error_from(rest, metadata)),
         // TransactionValidityError::Invalid(InvalidTransaction)
         [1, 0, kind, ..] => Some(
             match kind {

@@ -7,8 +7,10 @@ use ndarray::{Array1, Array2, ArrayD, Dimension, Ix2};
 use ndarray_npy::{read_npy, write_npy};
 use std::path::{Path, PathBuf};
 
-/// The header of a `.npy` file: element size, shape, and where the data starts.
+/// The header of a `.npy` file: element type (`f8`, `i4`, … without the byte order), its size, the shape, and
+/// where the data starts.
 struct NpyHeader {
+    kind: String,
     item_size: u64,
     shape: Vec<u64>,
     data_offset: u64,
@@ -31,7 +33,8 @@ fn npy_header(bytes: &[u8], path: &Path) -> Result<NpyHeader> {
     let field = |key: &str| header.find(key).map(|i| &header[i + key.len()..]).ok_or_else(|| bad(&format!("no {key} in header")));
     let descr = field("'descr':")?.trim_start();
     let descr = descr.strip_prefix('\'').and_then(|d| d.split('\'').next()).ok_or_else(|| bad("unreadable descr"))?;
-    let item_size = descr.trim_start_matches(['<', '>', '|', '=']).get(1..).and_then(|n| n.parse::<u64>().ok()).ok_or_else(|| bad("unreadable descr"))?;
+    let kind = descr.trim_start_matches(['<', '>', '|', '=']);
+    let item_size = kind.get(1..).and_then(|n| n.parse::<u64>().ok()).ok_or_else(|| bad("unreadable descr"))?;
     let shape = field("'shape':")?.trim_start();
     let shape = shape.strip_prefix('(').and_then(|t| t.split(')').next()).ok_or_else(|| bad("unreadable shape"))?;
     let shape = shape
@@ -40,23 +43,17 @@ fn npy_header(bytes: &[u8], path: &Path) -> Result<NpyHeader> {
         .filter(|d| !d.is_empty())
         .map(|d| d.trim_end_matches('L').parse::<u64>().map_err(|_| bad(&format!("shape dimension {d:?}"))))
         .collect::<Result<Vec<_>>>()?;
-    Ok(NpyHeader { item_size, shape, data_offset: (start + len) as u64 })
+    Ok(NpyHeader { kind: kind.to_string(), item_size, shape, data_offset: (start + len) as u64 })
 }
 
 fn read_npy_any(path: &Path) -> Result<ArrayD<f64>> {
     // Bound the allocation by the file: a header may claim any shape, and the array reader would allocate
     // for it before finding the data missing.
-    let file_len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    let head = {
-        use std::io::Read;
-        let mut head = Vec::new();
-        std::fs::File::open(path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .take(1 << 20)
-            .read_to_end(&mut head)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        head
-    };
+    let cannot_read = || format!("cannot read {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot_read)?;
+    let file_len = file.metadata().with_context(cannot_read)?.len();
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 1 << 20), &mut head).with_context(cannot_read)?;
     let h = npy_header(&head, path)?;
     let needed = h.shape.iter().try_fold(h.item_size, |acc, &d| acc.checked_mul(d));
     let available = file_len.saturating_sub(h.data_offset);
@@ -70,21 +67,17 @@ fn read_npy_any(path: &Path) -> Result<ArrayD<f64>> {
             needed.map_or("more than 2^64".to_string(), |n| n.to_string())
         ),
     }
-    if let Ok(a) = read_npy::<_, ArrayD<f64>>(path) {
-        return Ok(a);
+    // The header names the element type, so the file is read once, as that type.
+    let not_numeric = |e: ndarray_npy::ReadNpyError| {
+        anyhow::anyhow!("{} is not a numeric .npy array (f64, f32, i64 or i32): {e}", path.display())
+    };
+    match h.kind.as_str() {
+        "f8" => read_npy::<_, ArrayD<f64>>(path).map_err(not_numeric),
+        "f4" => read_npy::<_, ArrayD<f32>>(path).map(|a| a.mapv(f64::from)).map_err(not_numeric),
+        "i8" => read_npy::<_, ArrayD<i64>>(path).map(|a| a.mapv(|v| v as f64)).map_err(not_numeric),
+        "i4" => read_npy::<_, ArrayD<i32>>(path).map(|a| a.mapv(f64::from)).map_err(not_numeric),
+        other => bail!("{} is not a numeric .npy array (f64, f32, i64 or i32): it holds {other:?} values", path.display()),
     }
-    if let Ok(a) = read_npy::<_, ArrayD<f32>>(path) {
-        return Ok(a.mapv(f64::from));
-    }
-    if let Ok(a) = read_npy::<_, ArrayD<i64>>(path) {
-        return Ok(a.mapv(|v| v as f64));
-    }
-    if let Ok(a) = read_npy::<_, ArrayD<i32>>(path) {
-        return Ok(a.mapv(f64::from));
-    }
-    // Report the f64 error: it says what is wrong with the header or data.
-    let err = read_npy::<_, ArrayD<f64>>(path).err().map(|e| e.to_string()).unwrap_or_default();
-    bail!("{} is not a numeric .npy array (f64, f32, i64 or i32): {err}", path.display())
 }
 
 /// A CSV of numbers. A UTF-8 byte-order mark (as spreadsheet programs write) is skipped. The first row is a

@@ -655,7 +655,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Setup { shape, dataset, out, force, .. } => {
             let out = out.context("give --out PREFIX")?;
-            refuse_existing(&[with_ext(&out, ".pk"), with_ext(&out, ".vk")], force)?;
+            outputs::key_files(&out, force)?;
             let shape = match (shape, dataset) {
                 (Some(s), _) => parse_shape(&s)?,
                 (None, Some(d)) => io::load_dataset(&d)?.shape(),

@@ -171,8 +171,9 @@ pub async fn add_dataset(dataset: &crate::DatasetArgs, net: &Endpoints, signer: 
 pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     let hash = parse_hash(hash, "dataset hash")?;
+    // A given prefix is checked before connecting; the default one (it names the shape) once the shape is known.
     if let Some(out) = &out {
-        crate::outputs::refuse_existing(&[crate::with_ext(out, ".pk"), crate::with_ext(out, ".vk")], force)?;
+        crate::outputs::key_files(out, force)?;
     }
     let chain = Chain::connect(&net.url).await?;
     let me = chain::account_of(&keypair);
@@ -181,8 +182,14 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
         anyhow!("{me} has not registered dataset {} (register it with add-dataset first)", files::to_hex(&hash))
     })?;
     let shape: Shape = (&info.shape).into();
-    let out = out.unwrap_or_else(|| PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n)));
-    crate::outputs::refuse_existing(&[crate::with_ext(&out, ".pk"), crate::with_ext(&out, ".vk")], force)?;
+    let out = match out {
+        Some(out) => out,
+        None => {
+            let default = PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n));
+            crate::outputs::key_files(&default, force)?;
+            default
+        }
+    };
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
     let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));

@@ -41,6 +41,11 @@ pub(crate) fn key_pair_paths(prefix: &Path) -> Result<(PathBuf, PathBuf)> {
     Ok((public, secret))
 }
 
+/// PREFIX.pk and PREFIX.vk, as `setup` writes them.
+pub(crate) fn key_files(prefix: &Path, force: bool) -> Result<()> {
+    refuse_existing(&[crate::with_ext(prefix, ".pk"), crate::with_ext(prefix, ".vk")], force)
+}
+
 /// W.npy and b.npy in `dir`.
 pub(crate) fn model_files(dir: &Path, force: bool) -> Result<()> {
     ensure!(!dir.exists() || dir.is_dir(), "{} is a file; --out names a directory for W.npy and b.npy", dir.display());
