@@ -397,9 +397,18 @@ impl Chain {
         // records the real genesis hash, so any signed transaction would read as badly signed there: no dry run.
         if dry_run && at.block_number() > 0 {
             // The dry run applies the transaction to the state after `at`, where `at`'s own hash is not yet in
-            // `BlockHash`; so it runs an immortal twin (same call, signer and nonce; never submitted): a mortal
-            // transaction born at `at` would be refused there as "ancient".
-            let twin_params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().immortal().build();
+            // `BlockHash`; so it runs a twin (same call, signer and nonce; never submitted by us) born at `at`'s
+            // parent: the one we submit, born at `at`, would be refused there as "ancient". The twin is mortal like
+            // the real one, so a node that kept it could not submit it after its 32 blocks.
+            let parent = self
+                .ask("reading the block header", async {
+                    at.block_header().await.map_err(|e| anyhow!("cannot read the header of block {:?}: {e}", at.block_hash()))
+                })
+                .await?
+                .parent_hash;
+            let twin_params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new()
+                .mortal_from_unchecked(32, at.block_number() - 1, parent)
+                .build();
             let twin = self
                 .ask("preparing the dry run", async {
                     txs.create_signed(call, signer, twin_params).await.map_err(|e| anyhow!("cannot build the transaction: {e}"))
