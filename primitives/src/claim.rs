@@ -8,7 +8,7 @@
 //! | 1 | SSE cap | `u128`, in units of `2^(-2F)` (F: the dataset's residual scale) |
 //! | 2 | payee, low half | account bytes 0..16 as LE `u128` |
 //! | 3 | payee, high half | account bytes 16..32 as LE `u128` |
-//! | 4 | bounty id | `u64` |
+//! | 4 | context: a bounty id, or `2^63 + competition id` ([`crate::competition`]) | `u64` |
 //! | 5 | organizer public key x | BabyJubJub coordinate |
 //! | 6 | organizer public key y | BabyJubJub coordinate |
 //! | 7 | envelope hash | `chain("zkml/envelope/v1", [pk_c.x, pk_c.y, nonce, ct_0, …])` |

@@ -190,6 +190,103 @@ pub fn pack(values: &[i64], bits: u32) -> Vec<Fr> {
         .collect()
 }
 
+/// Whether `word` (a canonical field element's little-endian bytes) is a valid packing of `values` offset
+/// values of `bits` bits each: nothing set at or above bit `values · bits`. Checked on the bytes, so it costs
+/// nothing but a scan; together with the word count this is what makes a packed tensor unpack to in-range
+/// values (see [`unpack`]).
+pub fn packed_word_fits(word: &[u8; 32], values: usize, bits: u32) -> bool {
+    let used = values as u64 * bits as u64;
+    if used >= 256 {
+        return true;
+    }
+    let (full, rest) = ((used / 8) as usize, (used % 8) as u32);
+    let partial_ok = rest == 0 || word[full] >> rest == 0;
+    let start = full + usize::from(rest != 0);
+    partial_ok && word[start..].iter().all(|b| *b == 0)
+}
+
+/// Why packed words are not a tensor of the expected size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnpackError {
+    /// The number of words is not `words_for(count, bits)`.
+    WordCount { expected: usize, got: usize },
+    /// Word `index` has bits set beyond its values (or is not a canonical field element).
+    WordOverflow { index: usize },
+}
+
+impl core::fmt::Display for UnpackError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::WordCount { expected, got } => write!(f, "{got} packed words, the shape needs {expected}"),
+            Self::WordOverflow { index } => write!(f, "packed word {index} has bits set beyond its values"),
+        }
+    }
+}
+
+/// Checks that `words` pack exactly `count` values of `bits` bits: the right number of words, each a valid
+/// packing ([`packed_word_fits`]; the last word holds the remainder).
+pub fn check_packed(words: &[[u8; 32]], count: usize, bits: u32) -> Result<(), UnpackError> {
+    let expected = words_for(count, bits);
+    if words.len() != expected {
+        return Err(UnpackError::WordCount { expected, got: words.len() });
+    }
+    let per = values_per_word(bits);
+    for (index, w) in words.iter().enumerate() {
+        let values = if index + 1 == expected { count - index * per } else { per };
+        if !packed_word_fits(w, values, bits) {
+            return Err(UnpackError::WordOverflow { index });
+        }
+    }
+    Ok(())
+}
+
+/// Inverse of [`pack`]: the `count` signed values in `words` (little-endian bytes). Every value it returns is
+/// in the signed `bits` range, so [`pack`] of the result gives the same words.
+pub fn unpack(words: &[[u8; 32]], count: usize, bits: u32) -> Result<Vec<i64>, UnpackError> {
+    check_packed(words, count, bits)?;
+    let per = values_per_word(bits);
+    let offset = 1i128 << (bits - 1);
+    let mut out = Vec::with_capacity(count);
+    for w in words {
+        // Read the word as a 256-bit little-endian integer and peel `bits` at a time.
+        let mut limbs = [0u64; 4];
+        for (i, l) in limbs.iter_mut().enumerate() {
+            *l = u64::from_le_bytes(w[8 * i..8 * i + 8].try_into().expect("8 bytes"));
+        }
+        for k in 0..per {
+            if out.len() == count {
+                break;
+            }
+            let at = k as u32 * bits;
+            let (limb, shift) = ((at / 64) as usize, at % 64);
+            let mut v = (limbs[limb] >> shift) as u128;
+            if shift + bits > 64 && limb + 1 < 4 {
+                v |= (limbs[limb + 1] as u128) << (64 - shift);
+            }
+            let u = v & ((1u128 << bits) - 1);
+            out.push((u as i128 - offset) as i64);
+        }
+    }
+    Ok(out)
+}
+
+/// The dataset hash from already packed words (what a revealed test set carries): the same value as
+/// [`dataset_hash`] of the unpacked values, computed without unpacking. The caller checks the words with
+/// [`check_packed`] first.
+pub fn dataset_hash_from_words(shape: &Shape, scales: &Scales, x_words: &[Fr], y_words: &[Fr]) -> Result<Fr, DatasetError> {
+    shape.validate()?;
+    if scales.x_frac_bits.len() != shape.p as usize {
+        return Err(DatasetError::LengthMismatch { what: "x_frac_bits", expected: shape.p as usize, got: scales.x_frac_bits.len() });
+    }
+    let mut e = Vec::with_capacity(4 + scales.x_frac_bits.len() + x_words.len() + y_words.len());
+    e.extend([shape.m, shape.p, shape.n].map(|d| Fr::from(d as u64)));
+    e.push(fr_from_i128(scales.y_frac_bits as i128));
+    e.extend(scales.x_frac_bits.iter().map(|&f| fr_from_i128(f as i128)));
+    e.extend_from_slice(x_words);
+    e.extend_from_slice(y_words);
+    Ok(poseidon::chain(crate::encoding::domain_tag(DATASET_DOMAIN), &e))
+}
+
 /// The elements the dataset hash absorbs (see module docs).
 pub fn hash_preimage(shape: &Shape, scales: &Scales, x_q: &[i64], y_q: &[i64]) -> Result<Vec<Fr>, DatasetError> {
     shape.validate()?;
@@ -264,6 +361,33 @@ mod tests {
         let mut s2 = scales.clone();
         s2.x_frac_bits[1] += 1;
         assert_ne!(h, dataset_hash(&shape, &s2, &x, &y).unwrap());
+    }
+
+    #[test]
+    fn unpack_inverts_pack_and_refuses_overflowing_words() {
+        use crate::encoding::fr_to_bytes;
+        let (shape, scales, x, y) = small();
+        let xw: Vec<[u8; 32]> = pack(&x, X_BITS).iter().map(fr_to_bytes).collect();
+        let yw: Vec<[u8; 32]> = pack(&y, Y_BITS).iter().map(fr_to_bytes).collect();
+        assert_eq!(unpack(&xw, x.len(), X_BITS).unwrap(), x);
+        assert_eq!(unpack(&yw, y.len(), Y_BITS).unwrap(), y);
+        let long: Vec<i64> = (0..37).map(|i| (i * 997 % 32768) - 16384).collect();
+        let lw: Vec<[u8; 32]> = pack(&long, X_BITS).iter().map(fr_to_bytes).collect();
+        assert_eq!(unpack(&lw, long.len(), X_BITS).unwrap(), long);
+        let words = |v: &[[u8; 32]]| v.iter().map(|b| crate::encoding::fr_from_bytes(b).unwrap()).collect::<Vec<_>>();
+        assert_eq!(
+            dataset_hash_from_words(&shape, &scales, &words(&xw), &words(&yw)).unwrap(),
+            dataset_hash(&shape, &scales, &x, &y).unwrap()
+        );
+        // A bit beyond the last value of a word: a packing no in-range tensor has.
+        let mut bad = xw.clone();
+        bad[0][(6 * X_BITS as usize) / 8 + 1] |= 1;
+        assert_eq!(unpack(&bad, x.len(), X_BITS), Err(UnpackError::WordOverflow { index: 0 }));
+        let mut bad = lw.clone();
+        bad[0][31] = 1; // a full word uses 240 bits
+        assert_eq!(check_packed(&bad, long.len(), X_BITS), Err(UnpackError::WordOverflow { index: 0 }));
+        assert_eq!(check_packed(&lw[..2], long.len(), X_BITS), Err(UnpackError::WordCount { expected: 3, got: 2 }));
+        assert!(packed_word_fits(&[0xff; 32], 18, X_BITS) && !packed_word_fits(&[0xff; 32], 16, X_BITS));
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! - [`dataset`]: fixed-point conventions, bit widths, packing and the dataset hash;
 //! - [`keys`]: BabyJubJub keys (ark-ed-on-bn254), ECDH and the Poseidon stream cipher for model delivery;
 //! - [`claim`]: the claim statement and its public-input layout;
+//! - [`competition`]: competitions: commitments, the context input, revealed test sets;
 //! - [`groth16`]: canonical (compressed) proof / verifying-key serialization and verification.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub mod claim;
+pub mod competition;
 pub mod dataset;
 pub mod encoding;
 pub mod groth16;

@@ -31,7 +31,7 @@ use rand::{CryptoRng, RngCore};
 use zkml_primitives::{
     claim::{ClaimStatement, Envelope},
     dataset::Shape,
-    keys::{encrypt, random_secret, shared_point, PublicKey},
+    keys::{encrypt, random_secret, shared_point, PublicKey, SecretScalar},
 };
 
 /// Generates a proving and verifying key for `shape`.
@@ -161,6 +161,14 @@ pub struct PreparedClaim {
 /// Encrypts the model to the organizer under a fresh ephemeral key and nonce and builds the witness. Refuses
 /// (before any proving) a model whose quantized SSE is above the cap.
 pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) -> Result<PreparedClaim> {
+    let competitor_sk = random_secret(rng);
+    let nonce = Fr::rand(rng);
+    prepare_claim_with_envelope_secrets(req, competitor_sk, nonce)
+}
+
+/// [`prepare_claim`] with a given ephemeral key and nonce: the same model under the same secrets gives the
+/// same envelope, which is how a competition's scoring proof is about the envelope committed earlier.
+pub fn prepare_claim_with_envelope_secrets(req: &ClaimRequest, competitor_sk: SecretScalar, nonce: Fr) -> Result<PreparedClaim> {
     let sse = quant::sse(req.dataset, req.model);
     if !quant::within_cap(&sse, req.sse_cap) {
         bail!(
@@ -170,11 +178,8 @@ pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) ->
             req.sse_cap
         );
     }
-    let competitor_sk = random_secret(rng);
-    let nonce = Fr::rand(rng);
     let params = req.model.field_params();
-    let ciphertext = encrypt(&params, &shared_point(&competitor_sk, &req.organizer_pk), nonce);
-    let envelope = Envelope { competitor_pk: PublicKey::from_secret(&competitor_sk), nonce, ciphertext };
+    let envelope = envelope_for(&params, &competitor_sk, &req.organizer_pk, nonce);
     let statement = ClaimStatement {
         dataset_hash: req.dataset.hash(),
         sse_cap: req.sse_cap,
@@ -194,6 +199,12 @@ pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) ->
         overrides: WitnessOverrides::default(),
     };
     Ok(PreparedClaim { assignment, envelope })
+}
+
+/// The envelope of `params` encrypted to `organizer_pk` under the ephemeral `competitor_sk` and `nonce`.
+pub fn envelope_for(params: &[Fr], competitor_sk: &SecretScalar, organizer_pk: &PublicKey, nonce: Fr) -> Envelope {
+    let ciphertext = encrypt(params, &shared_point(competitor_sk, organizer_pk), nonce);
+    Envelope { competitor_pk: PublicKey::from_secret(competitor_sk), nonce, ciphertext }
 }
 
 /// A synthesized, assigned constraint system: matrices plus the full assignment `[1, inputs…, witness…]`.

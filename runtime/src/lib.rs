@@ -233,6 +233,15 @@ impl pallet_zkml_bounties::Config for Runtime {
     type DeliveryWindow = ConstU32<{ 60 * MINUTES }>;
     /// Per phase: room for a community ceremony, bounded so a record stays a few kilobytes.
     type MaxContributions = ConstU32<32>;
+    /// Competitions: room for a community's leaderboard; finalization iterates over them all.
+    type MaxSubmissions = ConstU32<256>;
+    type MaxSubmissionsPerAccount = ConstU32<3>;
+    type MaxWinners = ConstU32<10>;
+    /// 16,384 words (512 KiB): a test set of 10,000 rows × 10 features (7,250 words) with room to spare;
+    /// what fits a block's weight is measured in BENCHMARKS.md.
+    type MaxRevealWords = ConstU32<16_384>;
+    type SubmissionDeposit = ConstU128<{ UNIT / 10 }>;
+    type MinRevealBond = ConstU128<UNIT>;
     type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
 }
 

@@ -26,6 +26,36 @@
 //!    [`Pallet::remove_bounty`] (cancelled, or paid once the issuer has retrieved the model),
 //!    [`Pallet::remove_dataset`] and [`Pallet::remove_verifying_key`] (once no bounty record uses them).
 //!
+//! ## Competitions with a hidden test set
+//! A bounty pays the first model under a cap on data everyone has; a competition ranks models on a test set
+//! nobody but the organizer has seen, and the chain makes sure the organizer must show it:
+//! 1. **Post** ([`Pallet::post_competition`]): the organizer names their training dataset, optionally a
+//!    public validation split (a dataset of theirs with the same features and scales, and a key for it),
+//!    commits to the hidden test set by its dataset hash and row count (features, outputs and scales are the
+//!    training set's), names the scoring key (theirs, for the test shape), the windows and the prize split,
+//!    and holds the prize ([`HoldReason::CompetitionPrize`]) and a reveal bond ([`HoldReason::RevealBond`]).
+//! 2. **Submit** ([`Pallet::submit`]) until `submit_until`: a commitment to a model, which is the envelope hash
+//!    of the model encrypted to the organizer (hiding and binding: `zkml_primitives::competition`), with an
+//!    optional proof of its score on the validation split (the public leaderboard). Each submission holds
+//!    [`Config::SubmissionDeposit`]; an account makes at most [`Config::MaxSubmissionsPerAccount`].
+//! 3. **Reveal** ([`Pallet::reveal_test_set`]) after submissions close and by `reveal_until`: the packed test
+//!    data goes on chain in the extrinsic; the runtime checks that every word is a valid packing (so the data
+//!    unpacks to a tensor a proof can be made for) and that it hashes to the commitment. The bond comes back.
+//!    Data availability is the chain's: the block body holds the data, IPFS at most a copy.
+//! 4. **Score** ([`Pallet::score`]) for `score_blocks` after the reveal: a claim proof with the test set as
+//!    dataset, the score as cap, the commitment as envelope hash, the payee and the competition's context id.
+//!    It returns the submission deposit; [`Competition::ranking`] is the private leaderboard (ties: earlier
+//!    commitment).
+//! 5. **Finalize** ([`Pallet::finalize_competition`], anyone, after the window): unscored deposits go to the
+//!    organizer and the top `shares.len()` take the prize slots. Each winner delivers with
+//!    [`Pallet::deliver_model`] the envelope matching their commitment and is paid their share; a winner who
+//!    does not deliver within [`Config::DeliveryWindow`] loses the slot to the next in rank at the next
+//!    `finalize_competition`. Losers reveal nothing but a hash and a score.
+//!
+//! If no matching test set is revealed by `reveal_until`, `finalize_competition` pays prize and bond to the
+//! committers, an equal part per submission, and returns their deposits: withholding the test set (or
+//! committing to data that cannot be revealed) costs the organizer everything they put up.
+//!
 //! ## Keys from a ceremony
 //! A Groth16 key is sound only if nobody knows its setup secrets, so keys are meant to come from a
 //! multi-party ceremony recorded here (the arithmetic runs off chain, in the snarkjs formats; see the `zkml`
@@ -90,12 +120,16 @@ mod mock;
 #[cfg(test)]
 mod tests;
 pub mod weights;
+pub mod competition;
 
 pub use weights::WeightInfo;
 
 #[frame_support::pallet]
 pub mod pallet {
     use super::WeightInfo;
+    pub use crate::competition::{
+        Competition, CompetitionId, CompetitionPhase, PublicScore, Slot, Submission, SubmissionIndex, Validation,
+    };
     use alloc::vec::Vec;
     use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
     use frame_support::{
@@ -135,6 +169,12 @@ pub mod pallet {
         StorageDeposit,
         /// A claimant's bond while their reservation awaits delivery.
         ClaimBond,
+        /// A competition's prize, until paid to the winners (or the committers, if the test set is withheld).
+        CompetitionPrize,
+        /// A competition organizer's bond, until the test set is revealed.
+        RevealBond,
+        /// A submission's deposit, until it is scored.
+        SubmissionDeposit,
     }
 
     #[pallet::config]
@@ -171,6 +211,25 @@ pub mod pallet {
         /// Most contributions (beacon included) a ceremony records per phase.
         #[pallet::constant]
         type MaxContributions: Get<u32>;
+        /// Most submissions a competition takes.
+        #[pallet::constant]
+        type MaxSubmissions: Get<u32>;
+        /// Most submissions one account may make to a competition.
+        #[pallet::constant]
+        type MaxSubmissionsPerAccount: Get<u32>;
+        /// Most prize shares (winners) of a competition.
+        #[pallet::constant]
+        type MaxWinners: Get<u32>;
+        /// Most packed words a test-set reveal may carry (bounds the extrinsic; see BENCHMARKS.md for what fits
+        /// a block).
+        #[pallet::constant]
+        type MaxRevealWords: Get<u32>;
+        /// Held per submission until it is scored; forfeited to the organizer if it never is.
+        #[pallet::constant]
+        type SubmissionDeposit: Get<BalanceOf<Self>>;
+        /// Smallest bond an organizer holds until the test set is revealed.
+        #[pallet::constant]
+        type MinRevealBond: Get<BalanceOf<Self>>;
         type WeightInfo: WeightInfo;
     }
 
@@ -368,6 +427,27 @@ pub mod pallet {
     #[pallet::storage]
     pub type Claims<T: Config> = StorageMap<_, Twox64Concat, BountyId, ClaimRecord<T>>;
 
+    #[pallet::storage]
+    pub type Competitions<T: Config> = StorageMap<_, Twox64Concat, CompetitionId, Competition<T>>;
+
+    #[pallet::storage]
+    pub type NextCompetitionId<T: Config> = StorageValue<_, CompetitionId, ValueQuery>;
+
+    /// Submissions by `(competition, index)`; the index is the order of commitment.
+    #[pallet::storage]
+    pub type Submissions<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, CompetitionId, Twox64Concat, SubmissionIndex, Submission<T>>;
+
+    /// Submissions per `(competition, account)`, for [`Config::MaxSubmissionsPerAccount`].
+    #[pallet::storage]
+    pub type SubmissionCounts<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, CompetitionId, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+    /// The delivered envelopes of a competition's winners, by `(competition, submission)`.
+    #[pallet::storage]
+    pub type CompetitionModels<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, CompetitionId, Twox64Concat, SubmissionIndex, ClaimRecord<T>>;
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -411,6 +491,41 @@ pub mod pallet {
         /// The ceremony's final key is registered under its coordinator.
         CeremonyFinished { ceremony: CeremonyId, key_hash: [u8; 32] },
         CeremonyRemoved { ceremony: CeremonyId },
+        CompetitionPosted {
+            competition: CompetitionId,
+            organizer: T::AccountId,
+            prize: BalanceOf<T>,
+            bond: BalanceOf<T>,
+            submit_until: BlockNumberFor<T>,
+            reveal_until: BlockNumberFor<T>,
+        },
+        /// A model commitment (and, if sent, its proven score on the validation split).
+        Submitted {
+            competition: CompetitionId,
+            index: SubmissionIndex,
+            submitter: T::AccountId,
+            commitment: FieldBytes,
+            public_score: Option<u128>,
+        },
+        /// The test set matching the commitment is in extrinsic `extrinsic` of block `at`; scoring is open.
+        TestSetRevealed { competition: CompetitionId, at: BlockNumberFor<T>, extrinsic: u32, score_until: BlockNumberFor<T> },
+        /// A proven score on the test set; `rank` is its place on the private leaderboard when it was scored.
+        Scored { competition: CompetitionId, index: SubmissionIndex, score: u128, payee: T::AccountId, rank: u32 },
+        /// No reveal in time: `paid` (prize and bond) went to the `submissions` committers, `returned` (the
+        /// division's remainder) to the organizer.
+        CompetitionForfeited { competition: CompetitionId, paid: BalanceOf<T>, submissions: u32, returned: BalanceOf<T> },
+        /// Ranked: the `winners` (submission indices, by rank) must deliver by `deliver_by`.
+        CompetitionFinalized { competition: CompetitionId, winners: Vec<SubmissionIndex>, deliver_by: BlockNumberFor<T> },
+        /// A winner did not deliver in time: the slot passed to the next in rank (`None`: back to the organizer).
+        SlotPassed {
+            competition: CompetitionId,
+            slot: u32,
+            from: SubmissionIndex,
+            to: Option<SubmissionIndex>,
+            deliver_by: BlockNumberFor<T>,
+        },
+        /// A winner delivered their model and was paid their share.
+        WinnerPaid { competition: CompetitionId, index: SubmissionIndex, slot: u32, payee: T::AccountId, amount: BalanceOf<T> },
     }
 
     #[pallet::error]
@@ -491,6 +606,40 @@ pub mod pallet {
         NotCoordinator,
         /// The ceremony's key is still registered: remove the key first (it refers to this record).
         CeremonyInUse,
+        /// Prize shares must be 1 to `MaxWinners` positive weights.
+        InvalidShares,
+        /// The reveal bond is below [`Config::MinRevealBond`].
+        BondBelowMinimum,
+        UnknownCompetition,
+        /// The submission deadline has passed.
+        SubmissionsClosed,
+        /// This account already made [`Config::MaxSubmissionsPerAccount`] submissions to the competition.
+        SubmissionLimitReached,
+        /// The competition has [`Config::MaxSubmissions`] submissions.
+        CompetitionFull,
+        /// A public score was sent but the competition has no validation split.
+        NoValidationSet,
+        /// The test set may only be revealed after the submission deadline.
+        SubmissionsOpen,
+        /// The test set was already revealed, or its reveal deadline has passed.
+        RevealClosed,
+        /// The revealed words are not a packed test set of the committed shape (count, or bits beyond a word's
+        /// values, or not canonical).
+        MalformedTestSet,
+        /// The revealed test set does not hash to the committed test-set hash.
+        TestSetMismatch,
+        /// Scores are accepted only after the reveal, until the scoring window ends.
+        NotScoring,
+        UnknownSubmission,
+        /// Only the submitter may score their submission.
+        NotSubmitter,
+        AlreadyScored,
+        /// Nothing to settle yet: the reveal deadline, the scoring window or a delivery window is still running.
+        TooEarly,
+        /// The competition was settled without a reveal.
+        CompetitionOver,
+        /// This submission holds no prize slot awaiting delivery.
+        NotWinner,
     }
 
     #[pallet::hooks]
@@ -723,15 +872,7 @@ pub mod pallet {
             ensure!(frame_system::Pallet::<T>::block_number() <= r.deliver_by, Error::<T>::DeliveryWindowPassed);
             // Length and canonical encodings before the (linear) hash.
             ensure!(ciphertext.len() == b.params as usize, Error::<T>::WrongCiphertextLength);
-            let envelope = Envelope {
-                competitor_pk: PublicKey::from_bytes(&competitor_key).map_err(|_| Error::<T>::InvalidPublicKey)?,
-                nonce: fr_from_bytes(&nonce).map_err(|_| Error::<T>::MalformedEnvelope)?,
-                ciphertext: ciphertext
-                    .iter()
-                    .map(fr_from_bytes)
-                    .collect::<Result<Vec<Fr>, _>>()
-                    .map_err(|_| Error::<T>::MalformedEnvelope)?,
-            };
+            let envelope = Self::decode_envelope(&competitor_key, &nonce, &ciphertext)?;
             ensure!(fr_to_bytes(&envelope.hash()) == r.envelope_hash, Error::<T>::EnvelopeMismatch);
             let amount = T::Currency::transfer_on_hold(
                 &HoldReason::BountyEscrow.into(),
@@ -1019,6 +1160,121 @@ pub mod pallet {
             Self::deposit_event(Event::CeremonyRemoved { ceremony });
             Ok(Some(T::WeightInfo::remove_ceremony(records)).into())
         }
+
+        /// Posts a competition on the caller's training dataset with a hidden test set committed by its
+        /// dataset hash (`test_rows` rows, the training set's features, outputs and scales). Holds `prize` and
+        /// `bond`. Submissions close `submit_blocks` from now; the test set must be revealed within
+        /// `reveal_blocks` after that (else prize and bond go to the committers); scoring runs for
+        /// `score_blocks` after the reveal. `shares` weighs the prize over the top `shares.len()` ranks.
+        /// `scoring_key` (and the validation key) are the caller's claim keys for those shapes.
+        #[pallet::call_index(15)]
+        #[pallet::weight(T::WeightInfo::post_competition())]
+        pub fn post_competition(
+            origin: OriginFor<T>,
+            train_dataset: FieldBytes,
+            validation: Option<Validation>,
+            test_hash: FieldBytes,
+            test_rows: u32,
+            scoring_key: [u8; 32],
+            organizer_key: [u8; 32],
+            prize: BalanceOf<T>,
+            bond: BalanceOf<T>,
+            submit_blocks: BlockNumberFor<T>,
+            reveal_blocks: BlockNumberFor<T>,
+            score_blocks: BlockNumberFor<T>,
+            shares: BoundedVec<u32, T::MaxWinners>,
+        ) -> DispatchResult {
+            let organizer = ensure_signed(origin)?;
+            Self::do_post_competition(
+                organizer,
+                train_dataset,
+                validation,
+                test_hash,
+                test_rows,
+                scoring_key,
+                organizer_key,
+                prize,
+                bond,
+                (submit_blocks, reveal_blocks, score_blocks),
+                shares,
+            )
+        }
+
+        /// Commits to a model before the submission deadline: `commitment` is the envelope hash of the model
+        /// encrypted to the organizer. With `public_score`, a proof that the committed model reaches that SSE
+        /// on the validation split (the public leaderboard). Holds [`Config::SubmissionDeposit`].
+        #[pallet::call_index(16)]
+        #[pallet::weight(match public_score {
+            Some(_) => T::WeightInfo::submit_with_public_score(),
+            None => T::WeightInfo::submit(),
+        })]
+        pub fn submit(
+            origin: OriginFor<T>,
+            competition: CompetitionId,
+            commitment: FieldBytes,
+            public_score: Option<PublicScore>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_submit(who, competition, commitment, public_score)
+        }
+
+        /// Reveals the test set on chain after submissions close: `words` are the packed, quantized values the
+        /// dataset hash absorbs (X then Y). The runtime checks the packing, recomputes the hash with the
+        /// training scales and compares it with the commitment; on a match the organizer's bond is returned
+        /// and scoring opens. Anyone who holds the data may send it.
+        #[pallet::call_index(17)]
+        #[pallet::weight(T::WeightInfo::reveal_test_set(words.len() as u32))]
+        pub fn reveal_test_set(
+            origin: OriginFor<T>,
+            competition: CompetitionId,
+            words: BoundedVec<FieldBytes, T::MaxRevealWords>,
+        ) -> DispatchResult {
+            ensure_signed(origin)?;
+            Self::do_reveal(competition, &words)
+        }
+
+        /// Scores the caller's submission `index`: a proof that the committed model's SSE on the revealed test
+        /// set is at most `score`, paying `payee` if it wins. Returns the submission deposit.
+        #[pallet::call_index(18)]
+        #[pallet::weight(T::WeightInfo::score())]
+        pub fn score(
+            origin: OriginFor<T>,
+            competition: CompetitionId,
+            index: SubmissionIndex,
+            score: u128,
+            proof: BoundedVec<u8, ConstU32<{ groth16::PROOF_BYTES as u32 }>>,
+            payee: T::AccountId,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_score(who, competition, index, score, &proof, payee)
+        }
+
+        /// Settles what is due, callable by anyone: after the reveal deadline without a reveal, pays prize and
+        /// bond to the committers; after the scoring window, ranks and opens the prize slots to the winners;
+        /// after a winner's delivery window, passes their slot to the next in rank.
+        #[pallet::call_index(19)]
+        #[pallet::weight(T::WeightInfo::finalize_competition(T::MaxSubmissions::get()))]
+        pub fn finalize_competition(origin: OriginFor<T>, competition: CompetitionId) -> DispatchResultWithPostInfo {
+            ensure_signed(origin)?;
+            let settled = Self::do_finalize(competition)?;
+            Ok(Some(T::WeightInfo::finalize_competition(settled)).into())
+        }
+
+        /// A winner's delivery: the envelope must hash to the submission's commitment. Pays the slot's share
+        /// to the payee the scoring proof bound and stores the envelope in [`CompetitionModels`].
+        #[pallet::call_index(20)]
+        #[pallet::weight(T::WeightInfo::deliver_model(ciphertext.len() as u32))]
+        pub fn deliver_model(
+            origin: OriginFor<T>,
+            competition: CompetitionId,
+            index: SubmissionIndex,
+            competitor_key: [u8; 32],
+            nonce: FieldBytes,
+            ciphertext: BoundedVec<FieldBytes, T::MaxParams>,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_deliver(who, competition, index, competitor_key, nonce, ciphertext)
+        }
     }
 
     impl<T: Config> Pallet<T> {
@@ -1044,9 +1300,26 @@ pub mod pallet {
             Ok(Contribution { contributor: who.clone(), hash, cid, beacon: true, at, deposit })
         }
 
+        /// Decodes a delivered envelope, refusing non-canonical elements and invalid keys before hashing it.
+        pub(crate) fn decode_envelope(
+            competitor_key: &[u8; 32],
+            nonce: &FieldBytes,
+            ciphertext: &[FieldBytes],
+        ) -> Result<Envelope, Error<T>> {
+            Ok(Envelope {
+                competitor_pk: PublicKey::from_bytes(competitor_key).map_err(|_| Error::<T>::InvalidPublicKey)?,
+                nonce: fr_from_bytes(nonce).map_err(|_| Error::<T>::MalformedEnvelope)?,
+                ciphertext: ciphertext
+                    .iter()
+                    .map(fr_from_bytes)
+                    .collect::<Result<Vec<Fr>, _>>()
+                    .map_err(|_| Error::<T>::MalformedEnvelope)?,
+            })
+        }
+
         /// Checks a shape for registration and returns its parameter count. All arithmetic is checked `u64`:
         /// in the 32-bit runtime `usize` products of these dimensions wrap.
-        fn check_shape(shape: DatasetShape) -> Result<u32, Error<T>> {
+        pub(crate) fn check_shape(shape: DatasetShape) -> Result<u32, Error<T>> {
             let s = Shape::from(shape);
             s.validate().map_err(|_| Error::<T>::UnsupportedShape)?;
             ensure!(shape.p <= T::MaxFeatures::get(), Error::<T>::UnsupportedShape);

@@ -39,6 +39,8 @@ pub const DEPOSIT_BASE: u64 = 10;
 pub const DELIVERY_WINDOW: u64 = 10;
 pub const CLAIM_BOND: u64 = 50;
 pub const MIN_BOUNTY: u64 = 100;
+pub const SUBMISSION_DEPOSIT: u64 = 30;
+pub const MIN_REVEAL_BOND: u64 = 200;
 
 impl pallet_zkml_bounties::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -58,6 +60,12 @@ impl pallet_zkml_bounties::Config for Test {
     type ClaimBond = ConstU64<CLAIM_BOND>;
     type DeliveryWindow = ConstU64<DELIVERY_WINDOW>;
     type MaxContributions = ConstU32<4>;
+    type MaxSubmissions = ConstU32<8>;
+    type MaxSubmissionsPerAccount = ConstU32<2>;
+    type MaxWinners = ConstU32<3>;
+    type MaxRevealWords = ConstU32<4096>;
+    type SubmissionDeposit = ConstU64<SUBMISSION_DEPOSIT>;
+    type MinRevealBond = ConstU64<MIN_REVEAL_BOND>;
     type WeightInfo = ();
 }
 

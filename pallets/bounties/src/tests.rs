@@ -780,3 +780,6 @@ fn removing_a_ceremony_returns_every_deposit() {
         assert!(System::events().iter().any(|e| e.event == RuntimeEvent::ZkmlBounties(Event::CeremonyRemoved { ceremony: 0 })));
     });
 }
+
+#[path = "competition_tests.rs"]
+mod competition;

@@ -28,6 +28,19 @@ pub trait WeightInfo {
     fn finish_phase2() -> Weight;
     /// `c`: contribution records whose deposits are returned.
     fn remove_ceremony(c: u32) -> Weight;
+    fn post_competition() -> Weight;
+    /// A commitment without a public score.
+    fn submit() -> Weight;
+    /// A commitment with a public score: one proof verification.
+    fn submit_with_public_score() -> Weight;
+    /// `w`: packed words of the revealed test set, which the runtime checks and hashes.
+    fn reveal_test_set(w: u32) -> Weight;
+    /// One proof verification and an insertion into the ranking.
+    fn score() -> Weight;
+    /// `s`: submissions settled (deposits returned, forfeited or paid pro rata).
+    fn finalize_competition(s: u32) -> Weight;
+    /// `n`: ciphertext elements, which the envelope hash absorbs.
+    fn deliver_model(n: u32) -> Weight;
 }
 
 /// Conservative weights for runtimes without generated ones (see the module docs).
@@ -80,5 +93,33 @@ impl WeightInfo for () {
             .saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(c.into()))
             .saturating_add(RocksDbWeight::get().reads_writes(3, 2))
             .saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(c.into()))
+    }
+    fn post_competition() -> Weight {
+        Weight::from_parts(300_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(8, 8))
+    }
+    fn submit() -> Weight {
+        Weight::from_parts(100_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+    }
+    fn submit_with_public_score() -> Weight {
+        Weight::from_parts(50_000_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+    }
+    fn reveal_test_set(w: u32) -> Weight {
+        Weight::from_parts(500_000_000, 8_000)
+            .saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(w.into()))
+            .saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+    }
+    fn score() -> Weight {
+        Weight::from_parts(50_000_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+    }
+    fn finalize_competition(s: u32) -> Weight {
+        Weight::from_parts(200_000_000, 40_000)
+            .saturating_add(Weight::from_parts(100_000_000, 0).saturating_mul(s.into()))
+            .saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+            .saturating_add(RocksDbWeight::get().reads_writes(3, 3).saturating_mul(s.into()))
+    }
+    fn deliver_model(n: u32) -> Weight {
+        Weight::from_parts(1_000_000_000, 40_000)
+            .saturating_add(Weight::from_parts(300_000_000, 32).saturating_mul(n.into()))
+            .saturating_add(RocksDbWeight::get().reads_writes(5, 5))
     }
 }
