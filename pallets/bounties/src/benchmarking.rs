@@ -6,7 +6,10 @@
 use super::*;
 use crate::{
     fixture::{Fixture, FIXTURE_PAYEE},
-    pallet::{BalanceOf, Bounties, BountyState, CeremonyPhase, Ceremonies, FieldBytes, HoldReason, Reservation},
+    pallet::{
+        BalanceOf, Bounties, BountyState, CeremonyPhase, Ceremonies, CompetitionPhase, FieldBytes, HoldReason, PublicScore,
+        Reservation, Slot, Validation,
+    },
 };
 use alloc::vec::Vec;
 use codec::Decode;
@@ -156,6 +159,71 @@ fn envelope_of_len(f: &Fixture, n: u32) -> (Vec<FieldBytes>, FieldBytes) {
         ciphertext: ciphertext.iter().map(|c| fr_from_bytes(c).expect("canonical")).collect(),
     };
     (ciphertext, fr_to_bytes(&envelope.hash()))
+}
+
+/// The fixture's payee as an account (it signs the public score, which binds the submitter).
+fn fixture_payee<T: Config>() -> T::AccountId
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    let who = T::AccountId::decode(&mut &FIXTURE_PAYEE[..]).expect("32-byte or smaller account ids decode");
+    T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+    who
+}
+
+const WINDOW: u32 = 10;
+
+/// Posts competition 0 at block 1 on the fixture's dataset and key (training, validation and test set all the
+/// fixture's, so the fixture's competition proof scores it); returns the organizer.
+fn open_competition<T: Config>(f: &Fixture) -> T::AccountId
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    frame_system::Pallet::<T>::set_block_number(1u32.into());
+    let organizer = funded::<T>("organizer");
+    register_fixture_dataset::<T>(&organizer, f);
+    let key_hash = register_fixture_key::<T>(&organizer, f);
+    let shares: BoundedVec<u32, T::MaxWinners> = alloc::vec![1u32; T::MaxWinners::get() as usize].try_into().expect("fits");
+    Pallet::<T>::post_competition(
+        RawOrigin::Signed(organizer.clone()).into(),
+        f.dataset,
+        Some(Validation { dataset: f.dataset, verifying_key: key_hash }),
+        f.dataset,
+        f.shape.m,
+        key_hash,
+        f.issuer_key,
+        bounty_amount::<T>().saturating_mul(T::MaxWinners::get().into()),
+        T::MinRevealBond::get(),
+        WINDOW.into(),
+        WINDOW.into(),
+        WINDOW.into(),
+        shares,
+    )
+    .expect("competition");
+    organizer
+}
+
+fn fixture_commitment(f: &Fixture) -> FieldBytes {
+    let envelope = Envelope {
+        competitor_pk: PublicKey::from_bytes(&f.competitor_key).unwrap(),
+        nonce: fr_from_bytes(&f.nonce).unwrap(),
+        ciphertext: f.ciphertext.iter().map(|c| fr_from_bytes(c).unwrap()).collect(),
+    };
+    fr_to_bytes(&envelope.hash())
+}
+
+/// Fills competition 0 with `count` submissions from distinct accounts (no public score).
+fn add_submissions<T: Config>(count: u32)
+where
+    T::Currency: Mutate<T::AccountId>,
+{
+    for i in 0..count {
+        let who: T::AccountId = account("submitter", i, 0);
+        T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000u32.into());
+        let mut commitment = [0u8; 32];
+        commitment[..4].copy_from_slice(&i.to_le_bytes());
+        Pallet::<T>::submit(RawOrigin::Signed(who).into(), 0, commitment, None).expect("submit");
+    }
 }
 
 #[benchmarks(where T::Currency: Mutate<T::AccountId>)]
@@ -328,6 +396,163 @@ mod benchmarks {
         #[extrinsic_call]
         _(RawOrigin::Signed(coordinator), 0);
         assert!(!Ceremonies::<T>::contains_key(0));
+    }
+
+    /// Worst case: with a validation split, every record read and written.
+    #[benchmark]
+    fn post_competition() {
+        let f = load_fixture();
+        let organizer = funded::<T>("organizer");
+        register_fixture_dataset::<T>(&organizer, &f);
+        let key_hash = register_fixture_key::<T>(&organizer, &f);
+        let shares: BoundedVec<u32, T::MaxWinners> = alloc::vec![1u32; T::MaxWinners::get() as usize].try_into().unwrap();
+        let prize = bounty_amount::<T>().saturating_mul(T::MaxWinners::get().into());
+        #[extrinsic_call]
+        _(
+            RawOrigin::Signed(organizer),
+            f.dataset,
+            Some(Validation { dataset: f.dataset, verifying_key: key_hash }),
+            f.dataset,
+            f.shape.m,
+            key_hash,
+            f.issuer_key,
+            prize,
+            T::MinRevealBond::get(),
+            WINDOW.into(),
+            WINDOW.into(),
+            WINDOW.into(),
+            shares,
+        );
+        assert!(crate::pallet::Competitions::<T>::contains_key(0));
+    }
+
+    #[benchmark]
+    fn submit() {
+        let f = load_fixture();
+        open_competition::<T>(&f);
+        let who = fixture_payee::<T>();
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who), 0, fixture_commitment(&f), None);
+        assert!(crate::pallet::Submissions::<T>::contains_key(0, 0));
+    }
+
+    /// A commitment with a real proof of its score on the validation split.
+    #[benchmark]
+    fn submit_with_public_score() {
+        let f = load_fixture();
+        open_competition::<T>(&f);
+        let who = fixture_payee::<T>();
+        let public = PublicScore { score: f.sse_cap, proof: f.competition_proof.clone().try_into().unwrap() };
+        #[extrinsic_call]
+        submit(RawOrigin::Signed(who), 0, fixture_commitment(&f), Some(public));
+        assert_eq!(crate::pallet::Submissions::<T>::get(0, 0).and_then(|s| s.public_score), Some(f.sse_cap));
+    }
+
+    /// `w` words: a test set of `w / 2` rows of 16 features and 10 outputs (one X word and one Y word per
+    /// row), checked word by word and hashed.
+    #[benchmark]
+    fn reveal_test_set(w: Linear<2, { T::MaxRevealWords::get() }>) {
+        use zkml_primitives::dataset::{dataset_hash, Scales, Shape};
+        frame_system::Pallet::<T>::set_block_number(1u32.into());
+        let rows = (w / 2).max(1);
+        let shape = Shape { m: rows, p: 16, n: 10 };
+        let x: Vec<i64> = (0..shape.x_len() as i64).map(|i| (i * 7919) % 32768 - 16384).collect();
+        let y: Vec<i64> = (0..shape.y_len() as i64).map(|i| (i * 104_729) % 16_777_216 - 8_388_608).collect();
+        let scales = Scales { x_frac_bits: alloc::vec![0; 16], y_frac_bits: 0 };
+        let test_hash = fr_to_bytes(&dataset_hash(&shape, &scales, &x, &y).expect("in range"));
+        let organizer = funded::<T>("organizer");
+        let dshape = crate::pallet::DatasetShape { m: rows, p: 16, n: 10 };
+        Pallet::<T>::register_dataset(
+            RawOrigin::Signed(organizer.clone()).into(),
+            [5u8; 32],
+            Default::default(),
+            dshape,
+            alloc::vec![0i8; 16].try_into().unwrap(),
+            0,
+        )
+        .expect("dataset");
+        let f = load_fixture();
+        let key: BoundedVec<u8, T::MaxVerifyingKeyLen> = f.verifying_key.clone().try_into().unwrap();
+        Pallet::<T>::register_verifying_key(RawOrigin::Signed(organizer.clone()).into(), key, dshape, Default::default()).expect("key");
+        Pallet::<T>::post_competition(
+            RawOrigin::Signed(organizer.clone()).into(),
+            [5u8; 32],
+            None,
+            test_hash,
+            rows,
+            sp_io::hashing::blake2_256(&f.verifying_key),
+            f.issuer_key,
+            bounty_amount::<T>(),
+            T::MinRevealBond::get(),
+            WINDOW.into(),
+            WINDOW.into(),
+            WINDOW.into(),
+            alloc::vec![1u32].try_into().unwrap(),
+        )
+        .expect("competition");
+        frame_system::Pallet::<T>::set_block_number((WINDOW + 2).into());
+        let words: BoundedVec<FieldBytes, T::MaxRevealWords> =
+            zkml_primitives::competition::pack_test_set(&x, &y).try_into().expect("fits");
+        #[extrinsic_call]
+        _(RawOrigin::Signed(organizer), 0, words);
+        assert!(matches!(crate::pallet::Competitions::<T>::get(0).map(|c| c.phase), Some(CompetitionPhase::Revealed { .. })));
+    }
+
+    /// A real scoring proof, inserted at the top of an otherwise full ranking.
+    #[benchmark]
+    fn score() {
+        let f = load_fixture();
+        open_competition::<T>(&f);
+        let who = fixture_payee::<T>();
+        Pallet::<T>::submit(RawOrigin::Signed(who.clone()).into(), 0, fixture_commitment(&f), None).expect("submit");
+        let filler = T::MaxSubmissions::get() - 1;
+        add_submissions::<T>(filler.min(T::MaxSubmissions::get() - 1));
+        crate::pallet::Competitions::<T>::mutate(0, |c| {
+            let c = c.as_mut().unwrap();
+            c.test_hash = f.dataset;
+            c.phase = CompetitionPhase::Revealed { at: 12u32.into(), extrinsic: 1, score_until: 50u32.into() };
+            c.ranking = (1..=filler).map(|i| (u128::MAX - i as u128, i)).collect::<Vec<_>>().try_into().unwrap();
+        });
+        frame_system::Pallet::<T>::set_block_number(20u32.into());
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), 0, 0, f.sse_cap, f.competition_proof.clone().try_into().unwrap(), who.clone());
+        assert_eq!(crate::pallet::Competitions::<T>::get(0).map(|c| c.ranking[0]), Some((f.sse_cap, 0)));
+    }
+
+    /// `s` submissions and no reveal (the costliest settlement: each gets its deposit back and two payouts).
+    #[benchmark]
+    fn finalize_competition(s: Linear<1, { T::MaxSubmissions::get() }>) {
+        let f = load_fixture();
+        open_competition::<T>(&f);
+        add_submissions::<T>(s);
+        frame_system::Pallet::<T>::set_block_number((2 * WINDOW + 2).into());
+        let anyone = funded::<T>("anyone");
+        #[extrinsic_call]
+        _(RawOrigin::Signed(anyone), 0);
+        assert!(matches!(crate::pallet::Competitions::<T>::get(0).map(|c| c.phase), Some(CompetitionPhase::Forfeited)));
+    }
+
+    /// `n` ciphertext elements hashed and stored; pays a fresh payee account.
+    #[benchmark]
+    fn deliver_model(n: Linear<1, { T::MaxParams::get() }>) {
+        let f = load_fixture();
+        open_competition::<T>(&f);
+        let winner = funded::<T>("winner");
+        let (ciphertext, commitment) = envelope_of_len(&f, n);
+        Pallet::<T>::submit(RawOrigin::Signed(winner.clone()).into(), 0, commitment, None).expect("submit");
+        let payee: T::AccountId = account("payee", 0, 0);
+        crate::pallet::Submissions::<T>::mutate(0, 0, |s| s.as_mut().unwrap().score = Some((1, payee)));
+        crate::pallet::Competitions::<T>::mutate(0, |c| {
+            let c = c.as_mut().unwrap();
+            c.params = n;
+            c.phase = CompetitionPhase::Finalized { at: 12u32.into(), extrinsic: 1 };
+            let share = c.prize / T::MaxWinners::get().into();
+            c.slots = alloc::vec![Slot { share, holder: Some(0), deliver_by: 100u32.into(), delivered: false }].try_into().unwrap();
+        });
+        let ciphertext: BoundedVec<FieldBytes, T::MaxParams> = ciphertext.try_into().unwrap();
+        #[extrinsic_call]
+        _(RawOrigin::Signed(winner), 0, 0, f.competitor_key, f.nonce, ciphertext);
+        assert!(crate::pallet::CompetitionModels::<T>::contains_key(0, 0));
     }
 
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,6 +1,7 @@
 //! A real claim (dataset, verifying key, bounty terms, proof, envelope) for the benchmarks, which run in the
 //! runtime where no prover exists. `src/benchmark_fixture.bin` holds its SCALE encoding, written by the
-//! prover in `tests::regenerate_benchmark_fixture`; the proof is for bounty 0 and payee [`FIXTURE_PAYEE`].
+//! prover in `tests::regenerate_benchmark_fixture`; the proof is for bounty 0 and payee [`FIXTURE_PAYEE`], and a second proof scores the same envelope in
+//! competition 0.
 use crate::pallet::{DatasetShape, FieldBytes};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -25,4 +26,7 @@ pub struct Fixture {
     pub ciphertext: Vec<FieldBytes>,
     pub competitor_key: [u8; 32],
     pub nonce: FieldBytes,
+    /// A proof for competition 0 (context `2^63`) with the same envelope as its commitment, the fixture's
+    /// dataset as test (and validation) set, score `sse_cap` and payee [`FIXTURE_PAYEE`].
+    pub competition_proof: Vec<u8>,
 }

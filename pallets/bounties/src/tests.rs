@@ -583,8 +583,14 @@ fn regenerate_benchmark_fixture() {
     };
     let mut rng = StdRng::seed_from_u64(99);
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
+    let competitor_sk = claim.assignment.competitor_sk;
     let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(claim.assignment) };
     let proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
+    let scoring = ClaimRequest { bounty_id: zkml_primitives::competition::competition_context(0), ..req };
+    let scored = prover::prepare_claim_with_envelope_secrets(&scoring, competitor_sk, claim.envelope.nonce).unwrap();
+    assert_eq!(scored.envelope, claim.envelope);
+    let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(scored.assignment) };
+    let competition_proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
     let fixture = crate::fixture::Fixture {
         dataset: dataset_hash(),
         shape: SHAPE,
@@ -597,6 +603,7 @@ fn regenerate_benchmark_fixture() {
         ciphertext: claim.envelope.ciphertext.iter().map(fr_to_bytes).collect(),
         competitor_key: claim.envelope.competitor_pk.to_bytes(),
         nonce: fr_to_bytes(&claim.envelope.nonce),
+        competition_proof: groth16::encode_proof(&competition_proof),
     };
     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.bin"), fixture.encode()).unwrap();
 }
@@ -621,6 +628,8 @@ fn the_benchmark_fixture_is_a_valid_claim() {
         envelope_hash: envelope.hash(),
     };
     assert_eq!(groth16::verify_claim(&f.verifying_key, &f.proof, &statement), Ok(()));
+    let scoring = zkml_primitives::claim::ClaimStatement { bounty_id: zkml_primitives::competition::competition_context(0), ..statement };
+    assert_eq!(groth16::verify_claim(&f.verifying_key, &f.competition_proof, &scoring), Ok(()));
 }
 
 // ---- ceremonies ----
