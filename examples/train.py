@@ -2,9 +2,10 @@
 and save it the way `zkml claim-bounty` reads it (W.npy p×n, b.npy n×1). Reads every dataset format zkml
 accepts: X.npy / X.csv (m×p) and Y.npy / Y.csv (m×n, or a 1-D vector of m targets); a CSV may start with a
 UTF-8 byte-order mark and a header row. With --shuffled DIR, also save the prototype's counter-example: the same
-weights in shuffled order (a worse model).
+weights in shuffled order (a worse model). With --columns, fit on those feature columns only (the other weights
+are 0): a competitor's choice of features.
 
-    python examples/train.py --dataset ./ipfs_dataset --out ./model [--shuffled ./model_shuffled]
+    python examples/train.py --dataset ./ipfs_dataset --out ./model [--shuffled ./model_shuffled] [--columns 2,3,8,9]
 """
 import argparse
 import os
@@ -50,6 +51,7 @@ ap.add_argument("--dataset", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--shuffled")
 ap.add_argument("--force", action="store_true", help="replace an existing model in --out")
+ap.add_argument("--columns", help="comma-separated feature columns to fit on (0-based); the rest get weight 0")
 args = ap.parse_args()
 
 X, Y = load(args.dataset, "X"), load(args.dataset, "Y")
@@ -58,10 +60,14 @@ if X.shape[0] != Y.shape[0]:
 for target in [args.out] + ([args.shuffled] if args.shuffled else []):
     if not args.force and any(os.path.exists(os.path.join(target, f)) for f in ("W.npy", "b.npy")):
         sys.exit(f"{target} already holds a model; pass --force to replace it")
-model = LinearRegression().fit(X, Y)
-W = np.asarray(model.coef_).reshape(Y.shape[1], X.shape[1]).T  # p × n
+cols = list(range(X.shape[1])) if not args.columns else [int(c) for c in args.columns.split(",")]
+if any(c < 0 or c >= X.shape[1] for c in cols):
+    sys.exit(f"--columns must name columns 0..{X.shape[1] - 1}")
+model = LinearRegression().fit(X[:, cols], Y)
+W = np.zeros((X.shape[1], Y.shape[1]))  # p × n
+W[cols, :] = np.asarray(model.coef_).reshape(Y.shape[1], len(cols)).T
 b = np.asarray(model.intercept_).reshape(-1, 1)  # n × 1
-print(f"trained on {X.shape[0]}x{X.shape[1]} -> {Y.shape[1]}: MSE {mean_squared_error(Y, model.predict(X)):.3f}")
+print(f"trained on {X.shape[0]}x{len(cols)} -> {Y.shape[1]}: MSE {mean_squared_error(Y, X @ W + b.T):.3f}")
 os.makedirs(args.out, exist_ok=True)
 np.save(os.path.join(args.out, "W.npy"), W)
 np.save(os.path.join(args.out, "b.npy"), b)

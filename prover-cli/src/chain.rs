@@ -16,8 +16,9 @@ use crate::net;
 #[subxt::subxt(runtime_metadata_path = "metadata/zkml-runtime.scale")]
 pub mod runtime {}
 
-use runtime::runtime_types::pallet_zkml_bounties::pallet::{
-    Bounty, BountyState, Ceremony, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo,
+use runtime::runtime_types::pallet_zkml_bounties::{
+    competition::{Competition, CompetitionPhase, Submission},
+    pallet::{Bounty, BountyState, Ceremony, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo},
 };
 pub use subxt::utils::{AccountId32, H256};
 
@@ -33,6 +34,9 @@ pub type Dataset = DatasetInfo;
 pub type VerifyingKey = VerifyingKeyInfo;
 pub type CeremonyInfo = Ceremony;
 pub type CeremonyId = u32;
+pub type CompetitionId = u64;
+pub type CompetitionInfo = Competition;
+pub type SubmissionInfo = Submission;
 
 /// A signer from a secret URI (`//Alice`, a mnemonic with optional `//hard/soft` path and `///password`).
 /// The URI is never printed, not even in errors. An empty or blank URI is refused: it would parse as the
@@ -111,6 +115,27 @@ impl BountyState {
             BountyState::Reserved(r) => format!("reserved for {} until block {}", r.payee, r.deliver_by),
             BountyState::Paid { payee } => format!("paid to {payee}"),
             BountyState::Cancelled => "cancelled".into(),
+        }
+    }
+}
+
+impl CompetitionPhase {
+    pub fn describe(&self) -> String {
+        match self {
+            CompetitionPhase::Open => "open".into(),
+            CompetitionPhase::Revealed { at, score_until, .. } => {
+                format!("test set revealed at block {at}; scoring until block {score_until}")
+            }
+            CompetitionPhase::Finalized { .. } => "finalized: winners deliver".into(),
+            CompetitionPhase::Forfeited => "forfeited: no reveal, prize and bond paid to the committers".into(),
+        }
+    }
+
+    /// Where the revealed test set is: (block number, extrinsic index).
+    pub fn reveal(&self) -> Option<(u32, u32)> {
+        match self {
+            CompetitionPhase::Revealed { at, extrinsic, .. } | CompetitionPhase::Finalized { at, extrinsic } => Some((*at, *extrinsic)),
+            _ => None,
         }
     }
 }
@@ -320,6 +345,59 @@ impl Chain {
             self.rpc.chain_get_block_hash(Some(n)).await.with_context(|| format!("cannot read block {number} from {}", self.url))
         })
         .await
+    }
+
+    pub async fn competition(&self, id: CompetitionId) -> Result<Option<CompetitionInfo>> {
+        self.get(runtime::storage().zkml_bounties().competitions(), (id,)).await
+    }
+
+    /// All competitions, by id.
+    pub async fn competitions(&self) -> Result<Vec<(CompetitionId, CompetitionInfo)>> {
+        let mut out: Vec<_> =
+            self.all(runtime::storage().zkml_bounties().competitions()).await?.into_iter().map(|((id,), c)| (id, c)).collect();
+        out.sort_by_key(|(id, _)| *id);
+        Ok(out)
+    }
+
+    /// The submissions of a competition, by index (at the finalized block, or `block`).
+    pub async fn submissions(&self, id: CompetitionId, count: u32, block: Option<H256>) -> Result<Vec<(u32, SubmissionInfo)>> {
+        let mut out = Vec::new();
+        for index in 0..count {
+            if let Some(s) = self.get_at(runtime::storage().zkml_bounties().submissions(), (id, index), block).await? {
+                out.push((index, s));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The delivered envelope of a competition's submission.
+    pub async fn competition_model(&self, id: CompetitionId, index: u32) -> Result<Option<ClaimInfo>> {
+        self.get(runtime::storage().zkml_bounties().competition_models(), (id, index)).await
+    }
+
+    /// The packed words of a revealed test set, read from the reveal extrinsic in the block body (the chain
+    /// keeps the data; the runtime checked it against the commitment when it was included).
+    pub async fn revealed_words(&self, block_number: u32, extrinsic: u32) -> Result<Vec<[u8; 32]>> {
+        let hash = self
+            .finalized_block_hash(block_number as u64)
+            .await?
+            .ok_or_else(|| anyhow!("the reveal's block {block_number} is not finalized yet; try again in a few seconds"))?;
+        let at = self.at_or_finalized(Some(hash)).await?;
+        let exts = self
+            .ask("reading the reveal's block body", async {
+                at.extrinsics().fetch().await.with_context(|| format!("cannot read block {block_number}'s body from {}", self.url))
+            })
+            .await?;
+        let ext = exts
+            .iter()
+            .nth(extrinsic as usize)
+            .ok_or_else(|| anyhow!("block {block_number} has no extrinsic {extrinsic} (is the node pruning block bodies?)"))?
+            .map_err(|e| anyhow!("cannot decode extrinsic {extrinsic} of block {block_number}: {e}"))?;
+        let call = ext
+            .decode_call_data_fields_as::<runtime::zkml_bounties::calls::RevealTestSet>()
+            .ok_or_else(|| anyhow!("extrinsic {extrinsic} of block {block_number} is not a test-set reveal"))?
+            .map_err(|e| anyhow!("cannot decode the reveal in block {block_number}: {e}"))?;
+        Ok(call.words.0)
     }
 
     /// The paid claim (with the model's envelope) of a bounty.

@@ -255,3 +255,73 @@ impl ClaimFile {
     }
 }
 
+
+/// What `zkml submit` keeps for a competition entry: the quantized model and the envelope secrets behind its
+/// commitment. Scoring and delivery need it; it holds the model in the clear, so it is written readable by its
+/// owner only, and never replaced.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct EntryFile {
+    pub kind: String,
+    pub competition: u64,
+    /// The envelope hash committed on chain.
+    pub commitment: String,
+    pub submitter: String,
+    pub organizer_public_key: String,
+    pub competitor_secret_key: String,
+    pub nonce: String,
+    pub p: u32,
+    pub n: u32,
+    pub w_q: Vec<i64>,
+    pub b_q: Vec<i64>,
+}
+
+pub const ENTRY_KIND: &str = "zkml-competition-entry/v1";
+
+impl EntryFile {
+    pub fn new(competition: u64, submitter: &[u8; 32], organizer_pk: &PublicKey, sk: &SecretScalar, nonce: &Fr, shape: &Shape, w_q: &[i64], b_q: &[i64]) -> Self {
+        let mut entry = Self {
+            kind: ENTRY_KIND.into(),
+            competition,
+            commitment: String::new(),
+            submitter: to_hex(submitter),
+            organizer_public_key: to_hex(&organizer_pk.to_bytes()),
+            competitor_secret_key: secret_key_file(sk).secret_key,
+            nonce: fr_hex(nonce),
+            p: shape.p,
+            n: shape.n,
+            w_q: w_q.to_vec(),
+            b_q: b_q.to_vec(),
+        };
+        entry.commitment = fr_hex(&entry.envelope().expect("fresh entry").hash());
+        entry
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let e: Self = read_json(path, "competition entry")?;
+        ensure!(e.kind == ENTRY_KIND, "{} is not a zkml competition entry", path.display());
+        ensure!(e.w_q.len() == e.p as usize * e.n as usize && e.b_q.len() == e.n as usize, "{}: the model does not match its shape", path.display());
+        Ok(e)
+    }
+
+    pub fn secrets(&self) -> Result<(SecretScalar, Fr)> {
+        let sk = secret_from_bytes(&hex32(&self.competitor_secret_key, "competitor secret key")?).context("competitor secret key is zero")?;
+        Ok((sk, parse_fr(&self.nonce, "nonce")?))
+    }
+
+    pub fn organizer_pk(&self) -> Result<PublicKey> {
+        parse_public_key(&self.organizer_public_key)
+    }
+
+    /// The envelope the commitment is the hash of.
+    pub fn envelope(&self) -> Result<Envelope> {
+        let (sk, nonce) = self.secrets()?;
+        let params: Vec<Fr> = self.w_q.iter().chain(&self.b_q).map(|v| zkml_primitives::encoding::fr_from_i128(*v as i128)).collect();
+        let shared = zkml_primitives::keys::shared_point(&sk, &self.organizer_pk()?);
+        let ciphertext = zkml_primitives::keys::encrypt(&params, &shared, nonce);
+        Ok(Envelope { competitor_pk: PublicKey::from_secret(&sk), nonce, ciphertext })
+    }
+
+    pub fn commitment_bytes(&self) -> Result<[u8; 32]> {
+        hex32(&self.commitment, "commitment")
+    }
+}

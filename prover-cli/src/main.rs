@@ -26,6 +26,7 @@ use zkml_primitives::{dataset::Shape, groth16};
 mod bench;
 mod bench_ceremony;
 mod ceremony_chain;
+mod competition_chain;
 mod onchain;
 mod outputs;
 mod progress;
@@ -218,6 +219,14 @@ enum Command {
     AddDataset {
         #[command(flatten)]
         dataset: DatasetArgs,
+        /// Other splits of the same data (directories, repeatable) the scales must also fit: a competition's
+        /// validation and test sets are quantized with the training set's scales.
+        #[arg(long)]
+        cover: Vec<PathBuf>,
+        /// Quantize with the scales of a dataset you registered (a competition's validation split uses the
+        /// training set's).
+        #[arg(long, conflicts_with = "cover")]
+        scales_like: Option<String>,
         #[command(flatten)]
         endpoints: Endpoints,
         #[command(flatten)]
@@ -304,6 +313,134 @@ enum Command {
         endpoints: Endpoints,
         #[command(flatten)]
         signer: SignerArgs,
+    },
+    /// Organizer: post a competition on your registered training set with a hidden test set (committed by its
+    /// hash now, revealed on chain after submissions close), an optional public validation split, a prize
+    /// split over the top ranks and a reveal bond (paid to the committers if you never reveal).
+    PostCompetition {
+        /// The training set's dataset hash (yours, registered with add-dataset).
+        #[arg(long)]
+        train: String,
+        /// The public validation split's dataset hash (yours, registered with `add-dataset --scales-like TRAIN`).
+        #[arg(long)]
+        validation: Option<String>,
+        /// Directory with the hidden test set (X, Y): only its hash is sent now. Keep it for reveal-test-set.
+        #[arg(long)]
+        test: PathBuf,
+        /// Your public key file (from keygen): submissions are encrypted to it.
+        #[arg(long, alias = "organizer-key")]
+        publickey: PathBuf,
+        /// The prize in tokens, held until paid to the winners.
+        #[arg(long)]
+        prize: String,
+        /// The reveal bond in tokens, held until you reveal the test set.
+        #[arg(long)]
+        bond: String,
+        /// Relative prize shares by rank, comma-separated (e.g. 60,30,10 for the top three).
+        #[arg(long, default_value = "1")]
+        shares: String,
+        /// Blocks submissions stay open for.
+        #[arg(long, default_value_t = 14_400)]
+        submit_blocks: u32,
+        /// Blocks, after submissions close, within which the test set must be revealed.
+        #[arg(long, default_value_t = 1_200)]
+        reveal_blocks: u32,
+        /// Blocks, after the reveal, competitors have to score.
+        #[arg(long, default_value_t = 1_200)]
+        score_blocks: u32,
+        /// Your verifying key for the test set's shape (default: your only one for it).
+        #[arg(long)]
+        scoring_key: Option<String>,
+        /// Your verifying key for the validation split's shape (default: your only one for it).
+        #[arg(long)]
+        validation_key: Option<String>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Competitor: commit to a model (the hash of its encryption to the organizer) before the deadline; with
+    /// --validation, also prove its score on the public validation split (the public leaderboard).
+    Submit {
+        #[arg(long)]
+        competition: u64,
+        /// Directory with W.npy and b.npy.
+        #[arg(long)]
+        model: PathBuf,
+        /// Directory with the validation split (from download-dataset): adds a proven public score.
+        #[arg(long)]
+        validation: Option<PathBuf>,
+        /// Submit even if the scoring key has no verified ceremony transcript (its maker could forge scores).
+        #[arg(long)]
+        accept_unverified_key: bool,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer (or anyone holding the data): reveal the committed test set on chain after submissions close.
+    RevealTestSet {
+        #[arg(long)]
+        competition: u64,
+        /// Directory with the test set (X, Y): refused unless it hashes to the commitment.
+        #[arg(long)]
+        test: PathBuf,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Competitor: prove your committed models' scores on the revealed test set (read from the chain).
+    Score {
+        #[arg(long)]
+        competition: u64,
+        /// Account a prize is paid to: SS58 or 0x-hex (default: the signer).
+        #[arg(long)]
+        payee: Option<String>,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// A competition's state with its public (validation) and private (test) leaderboards.
+    Leaderboard {
+        #[arg(long)]
+        competition: u64,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
+    /// Anyone: settle what is due — pay committers if nobody revealed, rank after scoring, pass a prize slot
+    /// whose winner did not deliver to the next in rank.
+    Finalize {
+        #[arg(long)]
+        competition: u64,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Winner: deliver your model (the envelope matching your commitment) and be paid your prize share.
+    DeliverModel {
+        #[arg(long)]
+        competition: u64,
+        #[command(flatten)]
+        endpoints: Endpoints,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
+    /// Organizer: decrypt every delivered winning model; writes OUT/rank-R-entry-I/W.npy and b.npy.
+    RetrieveModels {
+        #[arg(long)]
+        competition: u64,
+        #[arg(long, alias = "secret")]
+        secret_key: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace existing model files.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        endpoints: Endpoints,
     },
     /// Multi-party Groth16 setup on chain: keys nobody can forge with if one contributor per phase was honest.
     #[command(subcommand)]
@@ -736,8 +873,8 @@ fn run(cli: Cli) -> Result<()> {
                 format!("checked the claim ({})\nwrote {}/W.npy ({}x{}) and {}/b.npy", checked.checked.join("; "), out.display(), shape.p, shape.n, out.display())
             });
         }
-        Command::AddDataset { dataset, endpoints, signer } => {
-            block_on(onchain::add_dataset(&dataset, &endpoints, &signer, json))?;
+        Command::AddDataset { dataset, cover, scales_like, endpoints, signer } => {
+            block_on(onchain::add_dataset(&dataset, &cover, scales_like.as_deref(), &endpoints, &signer, json))?;
         }
         Command::AddBounty { dataset, amount, mse, publickey, expires_in, verifying_key, endpoints, signer } => {
             let args = onchain::BountyArgs { dataset, amount, mse, publickey, expires_in, verifying_key };
@@ -771,6 +908,33 @@ fn run(cli: Cli) -> Result<()> {
             }
             CeremonyCommand::Verify { ceremony, endpoints } => block_on(ceremony_chain::verify(ceremony, &endpoints, json))?,
         },
+        Command::PostCompetition {
+            train, validation, test, publickey, prize, bond, shares, submit_blocks, reveal_blocks, score_blocks, scoring_key,
+            validation_key, endpoints, signer,
+        } => {
+            let args = competition_chain::PostArgs {
+                train, validation, test, publickey, prize, bond, shares, submit_blocks, reveal_blocks, score_blocks, scoring_key, validation_key,
+            };
+            block_on(competition_chain::post_competition(args, &endpoints, &signer, json))?;
+        }
+        Command::Submit { competition, model, validation, accept_unverified_key, endpoints, signer } => {
+            let args = competition_chain::SubmitArgs { competition, model, validation, accept_unverified_key };
+            block_on(competition_chain::submit(args, &endpoints, &signer, json))?;
+        }
+        Command::RevealTestSet { competition, test, endpoints, signer } => {
+            block_on(competition_chain::reveal_test_set(competition, &test, &endpoints, &signer, json))?;
+        }
+        Command::Score { competition, payee, endpoints, signer } => {
+            block_on(competition_chain::score(competition, payee.as_deref(), &endpoints, &signer, json))?;
+        }
+        Command::Leaderboard { competition, endpoints } => block_on(competition_chain::leaderboard(competition, &endpoints, json))?,
+        Command::Finalize { competition, endpoints, signer } => block_on(competition_chain::finalize(competition, &endpoints, &signer, json))?,
+        Command::DeliverModel { competition, endpoints, signer } => {
+            block_on(competition_chain::deliver_model(competition, &endpoints, &signer, json))?;
+        }
+        Command::RetrieveModels { competition, secret_key, out, force, endpoints } => {
+            block_on(competition_chain::retrieve_models(competition, &secret_key, &out, force, &endpoints, json))?;
+        }
         Command::RetrieveModel { bounty, secret_key, out, force, endpoints } => {
             outputs::model_files(&out, force)?;
             block_on(onchain::retrieve_model(bounty, &secret_key, &out, &endpoints, json))?;

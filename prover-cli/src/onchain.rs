@@ -81,7 +81,7 @@ pub struct DatasetManifest {
 
 const MANIFEST_KIND: &str = "zkml-dataset/v1";
 
-fn parse_hash(s: &str, what: &str) -> Result<[u8; 32]> {
+pub(crate) fn parse_hash(s: &str, what: &str) -> Result<[u8; 32]> {
     Ok(fr_to_bytes(&files::parse_fr(s, what)?))
 }
 
@@ -89,12 +89,12 @@ pub(crate) fn key_hash(vk: &[u8]) -> [u8; 32] {
     Blake2b::<U32>::digest(vk).into()
 }
 
-fn bounded<T>(v: Vec<T>) -> BoundedVec<T> {
+pub(crate) fn bounded<T>(v: Vec<T>) -> BoundedVec<T> {
     BoundedVec(v)
 }
 
 /// The shape and scales of a registered dataset, as the circuit uses them.
-fn shape_and_scales(info: &chain::Dataset) -> (Shape, zkml_primitives::dataset::Scales) {
+pub(crate) fn shape_and_scales(info: &chain::Dataset) -> (Shape, zkml_primitives::dataset::Scales) {
     ((&info.shape).into(), info.scales())
 }
 
@@ -126,11 +126,44 @@ fn load_registered_dataset(dir: &Path, hash: [u8; 32], info: &chain::Dataset) ->
     Ok((ds, qds))
 }
 
-pub async fn add_dataset(dataset: &crate::DatasetArgs, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+/// Registers a dataset. `cover`: other splits the scales must fit too (calibrated on all of them together);
+/// `scales_like`: take the scales of one of the signer's registered datasets instead of calibrating.
+pub async fn add_dataset(
+    dataset: &crate::DatasetArgs,
+    cover: &[PathBuf],
+    scales_like: Option<&str>,
+    net: &Endpoints,
+    signer: &SignerArgs,
+    json: bool,
+) -> Result<()> {
     let keypair = signer.keypair()?;
-    let (ds, qds, _) = dataset.load()?;
-    let hash = fr_to_bytes(&qds.hash());
+    let (ds, mut qds, settings) = dataset.load()?;
+    if !cover.is_empty() {
+        let mut all = ds.clone();
+        for dir in cover {
+            let other = io::load_dataset(dir)?;
+            ensure!(
+                other.shape().p == all.shape().p && other.shape().n == all.shape().n,
+                "{} has {} features and {} outputs; the dataset has {} and {}",
+                dir.display(), other.shape().p, other.shape().n, all.shape().p, all.shape().n
+            );
+            all = quant::FloatDataset {
+                x: ndarray::concatenate![ndarray::Axis(0), all.x, other.x],
+                y: ndarray::concatenate![ndarray::Axis(0), all.y, other.y],
+            };
+        }
+        qds = QuantDataset::new(&ds, quant::calibrate(&all, &settings)?)?;
+    }
     let chain = Chain::connect(&net.url).await?;
+    if let Some(h) = scales_like {
+        let like = parse_hash(h, "dataset hash")?;
+        let me = chain::account_of(&keypair);
+        let info = chain.dataset(&me, like).await?.ok_or_else(|| anyhow!("{me} has no dataset {h} to take scales from"))?;
+        let (shape, scales) = shape_and_scales(&info);
+        ensure!(shape.p == qds.shape.p && shape.n == qds.shape.n, "dataset {h} has {} features and {} outputs; this one has {} and {}", shape.p, shape.n, qds.shape.p, qds.shape.n);
+        qds = QuantDataset::new(&ds, scales).with_context(|| format!("the data does not fit dataset {h}'s scales"))?;
+    }
+    let hash = fr_to_bytes(&qds.hash());
     if let Some(existing) = chain.dataset(&chain::account_of(&keypair), hash).await? {
         bail!("dataset {} is already registered by you ({}, CID {})", files::to_hex(&hash), existing.organizer, existing.cid());
     }
@@ -216,7 +249,7 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
 }
 
 /// Blocks are authored every 6 s (the runtime's slot duration).
-const BLOCK_SECONDS: u64 = 6;
+pub(crate) const BLOCK_SECONDS: u64 = 6;
 /// The longest bounty the CLI posts: a year of blocks. A longer escrow is almost certainly a typo.
 pub const MAX_EXPIRES_IN: u32 = (365 * 24 * 3600 / BLOCK_SECONDS) as u32;
 
@@ -433,7 +466,7 @@ pub async fn download_dataset(hash: &str, path: &Path, net: &Endpoints, json: bo
 
 /// The proving key for a registered verifying key: `--proving-key` if given, else the cached or downloaded
 /// file for its CID. Refused unless it contains exactly the registered verifying key.
-async fn proving_key_for(
+pub(crate) async fn proving_key_for(
     vk: &chain::VerifyingKey,
     given: Option<&Path>,
     ipfs: &Ipfs,

@@ -42,3 +42,15 @@ pub fn least_squares(ds: &FloatDataset) -> FloatModel {
     FloatModel { w: rhs, b }
 }
 
+
+/// [`least_squares`] on the feature columns `cols` only; the other weights are 0 (a competitor's feature
+/// choice, as `examples/train.py --columns` makes it).
+pub fn least_squares_on(ds: &FloatDataset, cols: &[usize]) -> FloatModel {
+    let sub = FloatDataset { x: ds.x.select(Axis(1), cols), y: ds.y.clone() };
+    let fit = least_squares(&sub);
+    let mut w = ndarray::Array2::zeros((ds.x.ncols(), ds.y.ncols()));
+    for (i, c) in cols.iter().enumerate() {
+        w.row_mut(*c).assign(&fit.w.row(i));
+    }
+    FloatModel { w, b: fit.b }
+}
