@@ -12,7 +12,9 @@
 #              with the proof, delivers the model), payout;
 #   organizer: retrieve-model (decrypts the model stored on chain), removes the paid bounty (deposit back),
 #              remove-bounty refused before expiry;
-# and stops everything it started. Set ZKML_DEMO_DIR to keep the files somewhere known.
+# then the competition story on the same chain (scripts/demo-competition.sh: a hidden test set revealed on chain,
+# scores proven on it, prizes paid by rank), and stops everything it started. Set ZKML_DEMO_DIR to keep the
+# files somewhere known.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -114,4 +116,9 @@ step "organizer: a second bounty cannot be removed before it expires"
 "$ZKML" add-bounty --dataset "$HASH" --amount 1 --mse 3000 --publickey "$WORK/keys/org_public.json" --verifying-key "$KEY" --suri //Alice
 if "$ZKML" remove-bounty --bounty 1 --suri //Alice; then echo "unexpected: removed before expiry" >&2; exit 1; fi
 
-echo; echo "demo finished: bounty 0 paid to $BOB against a Groth16 proof verified by the runtime; files in $WORK"
+echo; echo "bounty story finished: bounty 0 paid to $BOB against a Groth16 proof verified by the runtime"
+
+step "the competition story (scripts/demo-competition.sh) on the same chain"
+ZKML_DEMO_REUSE=1 ZKML_DEMO_DIR="$WORK" bash scripts/demo-competition.sh
+
+echo; echo "demo finished: a bounty and a competition refereed by the runtime; files in $WORK"

@@ -33,8 +33,10 @@ fn rows(ds: &FloatDataset, from: usize, to: usize) -> FloatDataset {
 /// Waits until the finalized block is at least `n`.
 fn wait_finalized(rt: &tokio::runtime::Runtime, url: &str, n: u64) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    // One connection for the whole wait: the node limits how many it accepts.
+    let chain = rt.block_on(Chain::connect(url)).expect("connect");
     loop {
-        let now = rt.block_on(async { Chain::connect(url).await?.finalized_number().await }).expect("finalized number");
+        let now = rt.block_on(chain.finalized_number()).expect("finalized number");
         if now >= n {
             return;
         }
@@ -106,7 +108,7 @@ fn competition_story_on_a_real_node_and_ipfs() {
     // The test set stays hidden until submissions close; other data is never revealed in its place.
     let early = net.zkml_fails(&["reveal-test-set", "--competition", &competition, "--test", &test_dir, "--suri", "//Alice"]);
     assert!(early.contains("stays hidden"), "{early}");
-    wait_finalized(&rt, &net.url, submit_until);
+    wait_finalized(&rt, &net.url, submit_until + 1);
     let late = net.zkml_fails(&[
         "submit", "--competition", &competition, "--model", &models[0], "--accept-unverified-key", "--suri", "//Eve",
     ]);
@@ -141,7 +143,7 @@ fn competition_story_on_a_real_node_and_ipfs() {
     // Finalize after the window: the top two hold the prize slots; they deliver and are paid by rank.
     let early = net.zkml_fails(&["finalize", "--competition", &competition, "--suri", "//Eve"]);
     assert!(early.contains("nothing to finalize yet"), "{early}");
-    wait_finalized(&rt, &net.url, score_until);
+    wait_finalized(&rt, &net.url, score_until + 1);
     let finalized = net.zkml_json(&["finalize", "--competition", &competition, "--suri", "//Eve"]);
     assert_eq!(finalized["winners"], serde_json::json!([index_of[0], index_of[2]]), "{finalized}");
     let loser = net.zkml_fails(&["deliver-model", "--competition", &competition, "--suri", "//Charlie"]);

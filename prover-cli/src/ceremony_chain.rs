@@ -51,7 +51,9 @@ pub async fn cached_file(ipfs: &Ipfs, cid: &str, what: &str) -> Result<PathBuf> 
     let path = cache_dir("ipfs")?.join(cid);
     if !path.exists() {
         let bytes = ipfs.cat(cid).await.with_context(|| format!("downloading the {what} ({cid})"))?;
-        let part = path.with_extension("part");
+        // A part file of this process's own: several zkml processes (competitors on one machine) may fetch
+        // the same file at once, and a shared part file would be renamed into place half written.
+        let part = path.with_extension(format!("part.{}.{}", std::process::id(), rand::random::<u32>()));
         std::fs::write(&part, bytes).with_context(|| format!("cannot write {} (cache)", part.display()))?;
         std::fs::rename(&part, &path).with_context(|| format!("cannot write {} (cache)", path.display()))?;
     }
@@ -401,6 +403,15 @@ pub async fn verify(id: CeremonyId, net: &Endpoints, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whose key is checked and what its maker could forge: the words of [`check_key`]'s messages.
+#[derive(Clone, Copy)]
+pub enum KeyUse {
+    /// A bounty's claim key: a forger takes the bounty back.
+    Bounty,
+    /// A competition's scoring key: a forger (under another account) beats every honest score.
+    Competition,
+}
+
 /// What a competitor is told about a bounty's key before proving, and whether to go on.
 pub async fn check_bounty_key(
     chain: &Chain,
@@ -410,15 +421,36 @@ pub async fn check_bounty_key(
     accept_unverified: bool,
     json: bool,
 ) -> Result<()> {
+    check_key(chain, ipfs, key, me, accept_unverified, json, KeyUse::Bounty).await
+}
+
+/// [`check_bounty_key`] for either use of a key.
+pub async fn check_key(
+    chain: &Chain,
+    ipfs: &Ipfs,
+    key: &chain::VerifyingKey,
+    me: &AccountId32,
+    accept_unverified: bool,
+    json: bool,
+    usage: KeyUse,
+) -> Result<()> {
+    let (whose, refusal, forgery) = match usage {
+        KeyUse::Bounty => ("bounty", "refusing to claim", "can forge a claim to any payee (taking the bounty back at any time)"),
+        KeyUse::Competition => (
+            "competition",
+            "refusing to submit",
+            "can forge a score for any account (and take the prize under another name)",
+        ),
+    };
     let Some(id) = key.ceremony else {
         if accept_unverified {
             if !json {
-                eprintln!("warning: this bounty's key was registered directly by {}, who may know its setup secrets and forge claims; going on because of --accept-unverified-key", key.registrant);
+                eprintln!("warning: this {whose}'s key was registered directly by {}, who may know its setup secrets and forge proofs; going on because of --accept-unverified-key", key.registrant);
             }
             return Ok(());
         }
         bail!(
-            "refusing to claim: the bounty's verifying key was registered directly by {} with no ceremony transcript, so whoever made it may have kept its setup secrets and can forge a claim to any payee (taking the bounty back at any time). Ask the organizer for a key from `zkml ceremony` (and contribute to it), or pass --accept-unverified-key to take that risk (e.g. on a dev chain)",
+            "{refusal}: the {whose}'s verifying key was registered directly by {} with no ceremony transcript, so whoever made it may have kept its setup secrets and {forgery}. Ask the organizer for a key from `zkml ceremony` (and contribute to it), or pass --accept-unverified-key to take that risk (e.g. on a dev chain)",
             key.registrant
         );
     };
@@ -427,7 +459,7 @@ pub async fn check_bounty_key(
     if !json {
         let mine = |v: &[AccountId32]| v.contains(me);
         eprintln!(
-            "the bounty's key comes from ceremony {id}: transcript verified; {} phase-1 and {} phase-2 contributors{}",
+            "the {whose}'s key comes from ceremony {id}: transcript verified; {} phase-1 and {} phase-2 contributors{}",
             report.phase1_contributions,
             report.phase2_contributions,
             if mine(&p1) && mine(&p2) {

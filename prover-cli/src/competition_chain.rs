@@ -264,7 +264,8 @@ pub async fn submit(a: SubmitArgs, net: &Endpoints, signer: &SignerArgs, json: b
     // The scoring key is checked now, before committing: a key its maker can forge with would let them (under
     // another account) beat every honest score.
     let scoring = chain.verifying_key(&c.organizer, c.scoring_key).await?.ok_or_else(|| anyhow!("the competition's scoring key is not registered"))?;
-    crate::ceremony_chain::check_bounty_key(&chain, &ipfs, &scoring, &me, a.accept_unverified_key, json).await?;
+    crate::ceremony_chain::check_key(&chain, &ipfs, &scoring, &me, a.accept_unverified_key, json, crate::ceremony_chain::KeyUse::Competition)
+        .await?;
     let sk = random_secret(&mut OsRng);
     let nonce = ark_bn254::Fr::rand(&mut OsRng);
     let entry = EntryFile::new(a.competition, &me.0, &organizer_pk, &sk, &nonce, &train_shape, &qm.w_q, &qm.b_q);
@@ -340,7 +341,8 @@ pub async fn reveal_test_set(competition: u64, test: &Path, net: &Endpoints, sig
     let c = chain.competition(competition).await?.ok_or_else(|| anyhow!("no competition {competition} on chain"))?;
     ensure!(matches!(c.phase, CompetitionPhase::Open), "competition {competition} is not awaiting its test set ({})", c.phase.describe());
     let now = chain.finalized_number().await?;
-    ensure!(now >= c.submit_until as u64, "submissions to competition {competition} are open until block {} (finalized: {now}): the test set stays hidden until then", c.submit_until);
+    // The runtime compares with the block the reveal is checked at: it must be past the deadline.
+    ensure!(now > c.submit_until as u64, "submissions to competition {competition} are open until block {} (finalized: {now}): the test set stays hidden until then", c.submit_until);
     ensure!(now < c.reveal_until as u64, "the reveal deadline of competition {competition} (block {}) has passed (finalized: {now})", c.reveal_until);
     let train = chain.dataset(&c.organizer, c.train_dataset).await?.ok_or_else(|| anyhow!("the competition's training set is not registered"))?;
     let data = quantize_split(test, &train, "test set")?;
@@ -440,6 +442,7 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
     };
     let mse = |rows: u32, sse: u128| quant::mse_of_sse(&Shape { m: rows, ..train_shape }, &scales, sse as f64);
     let subs = chain.submissions(competition, c.submissions, None).await?;
+    let finalized = chain.finalized_number().await?;
     let mut public: Vec<_> = subs.iter().filter_map(|(i, s)| s.public_score.map(|p| (p, *i, s.submitter.clone()))).collect();
     public.sort();
     let private: Vec<_> = c
@@ -462,11 +465,11 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
         .collect();
     print(
         json,
-        json!({"competition": competition, "phase": c.phase.describe(), "submissions": c.submissions, "submit_until": c.submit_until,
+        json!({"competition": competition, "finalized": finalized, "phase": c.phase.describe(), "submissions": c.submissions, "submit_until": c.submit_until,
                "reveal_until": c.reveal_until, "prize": c.prize.to_string(), "shares": c.shares.0, "public": public_rows, "private": private}),
         || {
             let mut out = format!(
-                "competition {competition}: {} — {} submission(s); submissions until block {}, reveal by block {}; prize {} split {:?}\n",
+                "competition {competition} at block {finalized}: {} — {} submission(s); submissions until block {}, reveal by block {}; prize {} split {:?}\n",
                 c.phase.describe(), c.submissions, c.submit_until, c.reveal_until, chain::tokens(c.prize), c.shares.0
             );
             out += "public leaderboard (validation split):\n";
@@ -504,15 +507,15 @@ pub async fn finalize(competition: u64, net: &Endpoints, signer: &SignerArgs, js
     let now = chain.finalized_number().await?;
     match &c.phase {
         CompetitionPhase::Open => ensure!(
-            now >= c.reveal_until as u64,
+            now > c.reveal_until as u64,
             "nothing to finalize yet: the test set may be revealed until block {} (finalized: {now})", c.reveal_until
         ),
         CompetitionPhase::Revealed { score_until, .. } => ensure!(
-            now >= *score_until as u64,
+            now > *score_until as u64,
             "nothing to finalize yet: scoring is open until block {score_until} (finalized: {now})"
         ),
         CompetitionPhase::Finalized { .. } => ensure!(
-            c.slots.0.iter().any(|s| s.holder.is_some() && !s.delivered && now >= s.deliver_by as u64),
+            c.slots.0.iter().any(|s| s.holder.is_some() && !s.delivered && now > s.deliver_by as u64),
             "nothing to finalize: every prize slot is delivered or still within its delivery window"
         ),
         CompetitionPhase::Forfeited => bail!("competition {competition} is already settled ({})", c.phase.describe()),

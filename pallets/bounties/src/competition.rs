@@ -19,8 +19,9 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::{
-    traits::{Saturating, Zero},
-    Perbill,
+    helpers_128bit::multiply_by_rational_with_rounding,
+    traits::{Saturating, UniqueSaturatedFrom, UniqueSaturatedInto, Zero},
+    Rounding,
 };
 use zkml_primitives::{
     claim::ClaimStatement,
@@ -173,12 +174,17 @@ impl<T: Config> Pallet<T> {
         })
     }
 
-    /// The prize split by `shares`; the rounding remainder goes to the first share.
+    /// The prize split by `shares` (each `prize · s / Σs` rounded down, exactly); the rounding remainder goes
+    /// to the first share.
     pub fn split_prize(prize: BalanceOf<T>, shares: &[u32]) -> Vec<BalanceOf<T>> {
-        let total: u64 = shares.iter().map(|s| *s as u64).sum();
+        let total: u128 = shares.iter().map(|s| *s as u128).sum();
+        let whole: u128 = prize.unique_saturated_into();
         let mut out: Vec<BalanceOf<T>> = shares
             .iter()
-            .map(|s| Perbill::from_rational(*s as u64, total.max(1)).mul_floor(prize))
+            .map(|s| {
+                let part = multiply_by_rational_with_rounding(whole, *s as u128, total.max(1), Rounding::Down).unwrap_or(0);
+                BalanceOf::<T>::unique_saturated_from(part)
+            })
             .collect();
         let paid = out.iter().fold(BalanceOf::<T>::zero(), |a, b| a.saturating_add(*b));
         if let Some(first) = out.first_mut() {

@@ -215,6 +215,8 @@ fn a_competition_ranks_by_the_hidden_test_set_and_pays_winners_who_deliver() {
     new_test_ext().execute_with(|| {
         let issuance = Balances::total_issuance();
         let c = post_competition(&[3, 1]);
+        assert_eq!(ZkmlBounties::split_prize(6_000_000_000_000, &[2, 1]), vec![4_000_000_000_000, 2_000_000_000_000]);
+        assert_eq!(ZkmlBounties::split_prize(10, &[1, 1, 1]), vec![4, 3, 3]);
         assert_eq!(held(HoldReason::CompetitionPrize, ALICE), PRIZE);
         assert_eq!(held(HoldReason::RevealBond, ALICE), BOND);
         let (good, medium, bad) = (Entry::new(0, 1), Entry::new(1, 2), Entry::new(2, 3));
