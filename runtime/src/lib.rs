@@ -237,11 +237,14 @@ impl pallet_zkml_bounties::Config for Runtime {
     type MaxSubmissions = ConstU32<256>;
     type MaxSubmissionsPerAccount = ConstU32<3>;
     type MaxWinners = ConstU32<10>;
-    /// 16,384 words (512 KiB): a test set of 10,000 rows × 10 features (7,250 words) with room to spare;
-    /// what fits a block's weight is measured in BENCHMARKS.md.
-    type MaxRevealWords = ConstU32<16_384>;
+    /// What a block's normal-dispatch weight can check and hash in one reveal (BENCHMARKS.md); posting a
+    /// competition whose test set needs more words is refused.
+    type MaxRevealWords = ConstU32<6_144>;
     type SubmissionDeposit = ConstU128<{ UNIT / 10 }>;
     type MinRevealBond = ConstU128<UNIT>;
+    /// A dev-chain floor (one minute) so tests and the demo run in minutes; a production chain should give
+    /// competitors hours or days (`docs/running-a-chain.md`).
+    type MinScoreBlocks = ConstU32<{ MINUTES }>;
     type WeightInfo = weights::pallet_zkml_bounties::WeightInfo<Runtime>;
 }
 

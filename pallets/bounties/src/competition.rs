@@ -209,6 +209,7 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         let (submit_blocks, reveal_blocks, score_blocks) = windows;
         ensure!(!submit_blocks.is_zero() && !reveal_blocks.is_zero() && !score_blocks.is_zero(), Error::<T>::ZeroDuration);
+        ensure!(score_blocks >= T::MinScoreBlocks::get(), Error::<T>::ScoreWindowTooShort);
         ensure!(!shares.is_empty() && shares.iter().all(|s| *s > 0), Error::<T>::InvalidShares);
         let split = Self::split_prize(prize, &shares);
         ensure!(split.iter().all(|s| *s >= T::MinBountyAmount::get()), Error::<T>::AmountBelowMinimum);
@@ -218,6 +219,8 @@ impl<T: Config> Pallet<T> {
         let mut train = Datasets::<T>::get(&organizer, train_dataset).ok_or(Error::<T>::UnknownDataset)?;
         let test_shape = DatasetShape { m: test_rows, p: train.shape.p, n: train.shape.n };
         let params = Self::check_shape(test_shape)?;
+        let words = zkml_primitives::competition::reveal_words(&test_shape.into());
+        ensure!(words <= T::MaxRevealWords::get() as usize, Error::<T>::TestSetTooLarge);
         let mut key = VerifyingKeys::<T>::get(&organizer, scoring_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
         ensure!(key.shape == test_shape, Error::<T>::ShapeMismatch);
         let mut val_records = None;

@@ -230,6 +230,10 @@ pub mod pallet {
         /// Smallest bond an organizer holds until the test set is revealed.
         #[pallet::constant]
         type MinRevealBond: Get<BalanceOf<Self>>;
+        /// Shortest scoring window. An organizer who could make it a block long would reveal and close scoring
+        /// before anyone can prove, and get the prize back for want of scores.
+        #[pallet::constant]
+        type MinScoreBlocks: Get<BlockNumberFor<Self>>;
         type WeightInfo: WeightInfo;
     }
 
@@ -640,6 +644,11 @@ pub mod pallet {
         CompetitionOver,
         /// This submission holds no prize slot awaiting delivery.
         NotWinner,
+        /// The scoring window is shorter than [`Config::MinScoreBlocks`].
+        ScoreWindowTooShort,
+        /// The test set would need more than [`Config::MaxRevealWords`] words to reveal: it could never be
+        /// revealed in one block.
+        TestSetTooLarge,
     }
 
     #[pallet::hooks]
@@ -650,6 +659,7 @@ pub mod pallet {
                 "MinBountyAmount must be at least the existential deposit: a payout must be able to create the payee"
             );
             assert!(!T::DeliveryWindow::get().is_zero(), "DeliveryWindow must be positive");
+            assert!(!T::MinScoreBlocks::get().is_zero(), "MinScoreBlocks must be positive");
             assert!(
                 T::MaxVerifyingKeyLen::get() as usize >= groth16::VERIFYING_KEY_BYTES,
                 "MaxVerifyingKeyLen must admit a claim key"

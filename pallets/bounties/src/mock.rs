@@ -66,6 +66,7 @@ impl pallet_zkml_bounties::Config for Test {
     type MaxRevealWords = ConstU32<4096>;
     type SubmissionDeposit = ConstU64<SUBMISSION_DEPOSIT>;
     type MinRevealBond = ConstU64<MIN_REVEAL_BOND>;
+    type MinScoreBlocks = ConstU64<5>;
     type WeightInfo = ();
 }
 
