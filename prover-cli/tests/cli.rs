@@ -407,6 +407,17 @@ fn a_new_users_mistakes_lose_nothing() {
     ]);
     assert!(err.contains("years") && err.contains("At most"), "{err}");
 
+    // Competition terms that cannot work are refused before connecting: no share, a zero share, a zero window.
+    let post = |shares: &str, score_blocks: &str| {
+        refused(&[
+            "post-competition", "--train", &hash, "--test", &d("dataset"), "--publickey", &d("keys/org_public.json"),
+            "--prize", "6", "--bond", "2", "--shares", shares, "--score-blocks", score_blocks, "--suri", "//Alice", "--url", nowhere,
+        ])
+    };
+    assert!(post("2,0", "100").contains("positive weight"));
+    assert!(post("a,b", "100").contains("comma-separated"));
+    assert!(post("1", "0").contains("--score-blocks must be at least 1 block"));
+
     // Without a terminal, long steps print one line each (here: setup's key generation).
     let out = zkml().args(["setup", "--shape", "20x4", "--out", &d("keys/other")]).output().unwrap();
     assert!(out.status.success());
