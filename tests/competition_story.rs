@@ -120,6 +120,7 @@ fn competition_story_on_a_real_node_and_ipfs() {
     assert_eq!(rt.block_on(async { Chain::connect(&net.url).await?.free_balance(&alice).await }).unwrap(), before, "no fee for a refusal");
     let revealed = net.zkml_json(&["reveal-test-set", "--competition", &competition, "--test", &test_dir, "--suri", "//Alice"]);
     let score_until = revealed["score_until"].as_u64().unwrap();
+    assert!(revealed["ipfs_copy"].as_str().is_some_and(|c| c.starts_with("Qm")), "a convenience copy on IPFS: {revealed}");
 
     // Scoring: each competitor proves their committed model's score on the revealed test set.
     let scores: Vec<serde_json::Value> = std::thread::scope(|s| {

@@ -361,13 +361,43 @@ pub async fn reveal_test_set(competition: u64, test: &Path, net: &Endpoints, sig
         .events
         .find_first::<runtime::zkml_bounties::events::TestSetRevealed>()
         .ok_or_else(|| anyhow!("the reveal was included but its event is missing"))??;
+    // A convenience copy on IPFS (float .npy files, as add-dataset publishes them); the chain's copy is the
+    // one that counts, so a failure here is only a warning.
+    let copy = async {
+        let ds = io::load_dataset(test)?;
+        let ipfs = Ipfs::new(&net.ipfs_api);
+        let tmp = tempfile::tempdir()?;
+        io::save_dataset(tmp.path(), &ds)?;
+        let x = ipfs.add("X.npy", std::fs::read(tmp.path().join("X.npy"))?).await?;
+        let y = ipfs.add("Y.npy", std::fs::read(tmp.path().join("Y.npy"))?).await?;
+        let s = data.shape;
+        let manifest = crate::onchain::DatasetManifest {
+            kind: crate::onchain::MANIFEST_KIND.into(),
+            dataset_hash: files::to_hex(&c.test_hash),
+            m: s.m,
+            p: s.p,
+            n: s.n,
+            x,
+            y,
+        };
+        ipfs.add("dataset.json", serde_json::to_vec_pretty(&manifest)?).await
+    };
+    let cid = match copy.await {
+        Ok(cid) => Some(cid),
+        Err(e) => {
+            if !json {
+                eprintln!("warning: the test set is on chain, but its convenience copy could not be added to IPFS: {e:#}");
+            }
+            None
+        }
+    };
     print(
         json,
         json!({"competition": competition, "block": ev.at, "extrinsic": ev.extrinsic, "words": count, "score_until": ev.score_until,
-               "fee": included.fee.to_string()}),
+               "ipfs_copy": cid, "fee": included.fee.to_string()}),
         || format!(
-            "revealed the test set of competition {competition} in block {} ({count} words); the bond is returned; scoring is open until block {}",
-            ev.at, ev.score_until
+            "revealed the test set of competition {competition} in block {} ({count} words); the bond is returned; scoring is open until block {}{}",
+            ev.at, ev.score_until, cid.as_ref().map(|c| format!("; a copy is on IPFS as {c}")).unwrap_or_default()
         ),
     );
     Ok(())

@@ -79,7 +79,7 @@ pub struct DatasetManifest {
     pub y: String,
 }
 
-const MANIFEST_KIND: &str = "zkml-dataset/v1";
+pub(crate) const MANIFEST_KIND: &str = "zkml-dataset/v1";
 
 pub(crate) fn parse_hash(s: &str, what: &str) -> Result<[u8; 32]> {
     Ok(fr_to_bytes(&files::parse_fr(s, what)?))
