@@ -510,7 +510,7 @@ fn competition_terms_are_validated() {
         assert_noop!(post(val, 10, [9; 32], PRIZE, BOND, vec![1]), Error::<Test>::UnknownVerifyingKey);
         assert_noop!(post(val, 10, key_hash(), PRIZE, MIN_REVEAL_BOND - 1, vec![1]), Error::<Test>::BondBelowMinimum);
         assert_noop!(post(val, 10, key_hash(), PRIZE, BOND, vec![]), Error::<Test>::InvalidShares);
-        // A test set too large to reveal in one block (MaxRevealWords = 4096 in the mock): 5,000 rows of 4
+        // A test set too large to reveal in one block (MaxRevealWords = 2,048 in the mock): 5,000 rows of 4
         // features and 1 output need 1,250 + 500 words; 20,000 rows need 5,000 + 2,000 and do not fit.
         assert_noop!(post(val, 20_000, key_hash(), PRIZE, BOND, vec![1]), Error::<Test>::TestSetTooLarge);
         // A scoring window shorter than MinScoreBlocks (5 in the mock): reveal and close before anyone proves.

@@ -660,6 +660,13 @@ pub mod pallet {
             );
             assert!(!T::DeliveryWindow::get().is_zero(), "DeliveryWindow must be positive");
             assert!(!T::MinScoreBlocks::get().is_zero(), "MinScoreBlocks must be positive");
+            // A competition whose test set cannot be revealed in a block would forfeit an honest organizer's prize.
+            let reveal = T::WeightInfo::reveal_test_set(T::MaxRevealWords::get());
+            let max = <T as frame_system::Config>::BlockWeights::get().get(DispatchClass::Normal).max_extrinsic;
+            assert!(
+                max.is_none_or(|max| reveal.all_lte(max)),
+                "MaxRevealWords must be revealable in one block: a reveal of that size outweighs a normal extrinsic"
+            );
             assert!(
                 T::MaxVerifyingKeyLen::get() as usize >= groth16::VERIFYING_KEY_BYTES,
                 "MaxVerifyingKeyLen must admit a claim key"

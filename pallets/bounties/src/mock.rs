@@ -63,7 +63,7 @@ impl pallet_zkml_bounties::Config for Test {
     type MaxSubmissions = ConstU32<8>;
     type MaxSubmissionsPerAccount = ConstU32<2>;
     type MaxWinners = ConstU32<3>;
-    type MaxRevealWords = ConstU32<4096>;
+    type MaxRevealWords = ConstU32<2048>;
     type SubmissionDeposit = ConstU64<SUBMISSION_DEPOSIT>;
     type MinRevealBond = ConstU64<MIN_REVEAL_BOND>;
     type MinScoreBlocks = ConstU64<5>;
