@@ -136,24 +136,6 @@ impl<T: Config> Competition<T> {
 }
 
 impl<T: Config> Pallet<T> {
-    pub(crate) fn verify_statement(
-        owner: &T::AccountId,
-        key_hash: [u8; 32],
-        proof: &[u8],
-        statement: &ClaimStatement,
-    ) -> DispatchResult {
-        // Cheap, storage-light checks first: bytes that are not a proof never reach a pairing.
-        let proof = zkml_primitives::groth16::decode_proof(proof).map_err(|_| Error::<T>::MalformedProof)?;
-        let vk = VerifyingKeys::<T>::get(owner, key_hash).ok_or(Error::<T>::UnknownVerifyingKey)?;
-        let vk = zkml_primitives::groth16::decode_verifying_key(&vk.key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
-        zkml_primitives::groth16::verify_inputs(&zkml_primitives::groth16::prepare(&vk), &proof, &statement.public_inputs())
-            .map_err(|e| match e {
-                zkml_primitives::groth16::Groth16Error::InvalidProof => Error::<T>::InvalidProof,
-                _ => Error::<T>::MalformedVerifyingKey,
-            })?;
-        Ok(())
-    }
-
     /// The statement a competition proof must satisfy: `dataset` is the validation or the test set,
     /// `commitment` the submission's, `payee` the one the proof binds.
     pub fn competition_statement(
@@ -304,7 +286,8 @@ impl<T: Config> Pallet<T> {
                 let v = c.validation.ok_or(Error::<T>::NoValidationSet)?;
                 // The public score binds the submitter as payee: it pays nothing, it only names who proved it.
                 let statement = Self::competition_statement(competition, &c, &v.dataset, ps.score, &commitment, &submitter)?;
-                Self::verify_statement(&c.organizer, v.verifying_key, &ps.proof, &statement)?;
+                let proof = zkml_primitives::groth16::decode_proof(&ps.proof).map_err(|_| Error::<T>::MalformedProof)?;
+                Self::verify_statement(&c.organizer, v.verifying_key, &proof, &statement)?;
                 Some(ps.score)
             }
         };
@@ -362,7 +345,8 @@ impl<T: Config> Pallet<T> {
         ensure!(s.submitter == who, Error::<T>::NotSubmitter);
         ensure!(s.score.is_none(), Error::<T>::AlreadyScored);
         let statement = Self::competition_statement(competition, &c, &c.test_hash, score, &s.commitment, &payee)?;
-        Self::verify_statement(&c.organizer, c.scoring_key, proof, &statement)?;
+        let proof = zkml_primitives::groth16::decode_proof(proof).map_err(|_| Error::<T>::MalformedProof)?;
+        Self::verify_statement(&c.organizer, c.scoring_key, &proof, &statement)?;
         let pos = c.ranking.binary_search(&(score, index)).unwrap_or_else(|p| p);
         c.ranking.try_insert(pos, (score, index)).map_err(|_| Error::<T>::CompetitionFull)?;
         T::Currency::release(&HoldReason::SubmissionDeposit.into(), &who, s.deposit, Precision::BestEffort)?;

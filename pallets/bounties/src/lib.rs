@@ -847,13 +847,8 @@ pub mod pallet {
                 _ => return Err(Error::<T>::BountyNotOpen.into()),
             }
             ensure!(now <= b.expires_at, Error::<T>::BountyExpired);
-            let vk = VerifyingKeys::<T>::get(&b.issuer, b.verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
-            let vk = groth16::decode_verifying_key(&vk.key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
             let statement = Self::claim_statement(bounty, &b, envelope_hash_fr, &payee)?;
-            groth16::verify_inputs(&groth16::prepare(&vk), &proof, &statement.public_inputs()).map_err(|e| match e {
-                Groth16Error::InvalidProof => Error::<T>::InvalidProof,
-                _ => Error::<T>::MalformedVerifyingKey,
-            })?;
+            Self::verify_statement(&b.issuer, b.verifying_key, &proof, &statement)?;
             let bond = T::ClaimBond::get();
             T::Currency::hold(&HoldReason::ClaimBond.into(), &claimant, bond)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -1363,6 +1358,23 @@ pub mod pallet {
             )?;
             Self::deposit_event(Event::ReservationLapsed { bounty, claimant: r.claimant.clone(), forfeited });
             b.state = BountyState::Open;
+            Ok(())
+        }
+
+        /// Verifies a decoded proof of `statement` under `owner`'s registered key `key_hash` (bounty claims,
+        /// public scores and scores alike).
+        pub(crate) fn verify_statement(
+            owner: &T::AccountId,
+            key_hash: [u8; 32],
+            proof: &groth16::Proof<zkml_primitives::Bn254>,
+            statement: &ClaimStatement,
+        ) -> DispatchResult {
+            let vk = VerifyingKeys::<T>::get(owner, key_hash).ok_or(Error::<T>::UnknownVerifyingKey)?;
+            let vk = groth16::decode_verifying_key(&vk.key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+            groth16::verify_inputs(&groth16::prepare(&vk), proof, &statement.public_inputs()).map_err(|e| match e {
+                Groth16Error::InvalidProof => Error::<T>::InvalidProof,
+                _ => Error::<T>::MalformedVerifyingKey,
+            })?;
             Ok(())
         }
 
