@@ -104,7 +104,7 @@ pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
     let key_load_seconds = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let circuit = ClaimCircuit { shape, assignment: Some(claim.assignment.clone()) };
+    let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(claim.assignment.clone()) };
     let s = prover::synthesize_checked(&circuit)?;
     let synthesize_seconds = t.elapsed().as_secs_f64();
     let constraints = s.matrices.num_constraints;

@@ -230,7 +230,7 @@ async fn prove_score(
     let statement = prepared.assignment.statement.clone();
     let shape = data.shape;
     let assignment = prepared.assignment;
-    let proof = tokio::task::spawn_blocking(move || prover::prove_with(&pk, &ClaimCircuit { shape, assignment: Some(assignment) }, &mut OsRng)).await??;
+    let proof = tokio::task::spawn_blocking(move || prover::prove_with(&pk, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(assignment) }, &mut OsRng)).await??;
     let seconds = started.elapsed().as_secs_f64();
     let bytes = groth16::encode_proof(&proof);
     groth16::verify_claim(&vk.key.0, &bytes, &statement).map_err(|e| anyhow!("the proof does not verify against the registered key: {e}"))?;

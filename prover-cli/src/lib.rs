@@ -1,12 +1,12 @@
-//! The zkml prover: the claim circuit, the one implementation of quantized arithmetic, and the pieces of the
-//! `zkml` command line.
+//! The pieces of the `zkml` command line: proving and key files, ceremonies, the chain and IPFS clients. The
+//! circuits and quantization live in the `zkml-circuits` crate (re-exported here as [`circuit`] and [`quant`]).
 pub mod ceremony;
-pub mod circuit;
 pub mod files;
 pub mod io;
 pub mod prover;
-pub mod quant;
 pub mod chain;
 pub mod ipfs;
 pub mod net;
 pub mod train;
+
+pub use zkml_circuits::{self as circuit, quant};

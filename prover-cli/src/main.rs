@@ -826,7 +826,7 @@ fn run(cli: Cli) -> Result<()> {
             let pk = read_proving_key(&proving_key)?;
             pb.set_message("proving");
             let started = Instant::now();
-            let circuit = ClaimCircuit { shape: qds.shape, assignment: Some(claim.assignment.clone()) };
+            let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: qds.shape, assignment: Some(claim.assignment.clone()) };
             let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
             let seconds = started.elapsed().as_secs_f64();
             pb.finish_and_clear();

@@ -570,7 +570,7 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     let assignment = claim.assignment.clone();
     let shape = qds.shape;
     let proof = tokio::task::spawn_blocking(move || {
-        prover::prove_with(&pk, &ClaimCircuit { shape, assignment: Some(assignment) }, &mut OsRng)
+        prover::prove_with(&pk, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(assignment) }, &mut OsRng)
     })
     .await??;
     let proving_seconds = started.elapsed().as_secs_f64();

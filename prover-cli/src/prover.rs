@@ -38,7 +38,7 @@ use zkml_primitives::{
 pub fn setup<R: RngCore + CryptoRng>(shape: Shape, rng: &mut R) -> Result<(ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
     shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut cs = R1cs::new(false);
-    ClaimCircuit::new_for_setup(shape).synthesize(&mut cs)?;
+    ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs)?;
     let matrices = cs.finish().matrices;
     let toxic = ToxicWaste::sample(rng);
     let pk = generate_parameters(&matrices, &toxic, rng)?;
@@ -410,7 +410,7 @@ mod tests {
     fn generator_matches_ark_groth16() {
         let shape = Shape { m: 3, p: 2, n: 1 };
         let mut cs = R1cs::new(false);
-        ClaimCircuit::new_for_setup(shape).synthesize(&mut cs).unwrap();
+        ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs).unwrap();
         let matrices = cs.finish().matrices;
         let toxic = ToxicWaste::sample(&mut StdRng::seed_from_u64(1));
         let ours = generate_parameters(&matrices, &toxic, &mut StdRng::seed_from_u64(2)).unwrap();

@@ -62,7 +62,7 @@ fn diabetes_claim_proves_and_verifies() {
     let mut rng = StdRng::seed_from_u64(3);
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
     let (pk, vk) = prover::setup(qds.shape, &mut rng).unwrap();
-    let proof = prover::prove(&pk, &ClaimCircuit { shape: qds.shape, assignment: Some(claim.assignment.clone()) }, &mut rng).unwrap();
+    let proof = prover::prove(&pk, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: qds.shape, assignment: Some(claim.assignment.clone()) }, &mut rng).unwrap();
     groth16::verify_claim(&groth16::encode_verifying_key(&vk), &groth16::encode_proof(&proof), &claim.assignment.statement)
         .unwrap();
     // A cap 1% below the float MSE is refused: the quantized MSE tracks the float one that closely.

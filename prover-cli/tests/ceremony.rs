@@ -133,7 +133,7 @@ fn honest_transcript_verifies_and_its_key_proves_real_claims() {
     let key = ClaimKey::load(&c.zkey).unwrap();
     assert_eq!(key.layout, QapLayout::Snarkjs);
     let claim = claim();
-    let proof = prover::prove_with(&key, &ClaimCircuit { shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(4))
+    let proof = prover::prove_with(&key, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(4))
         .unwrap();
     let proof_bytes = groth16::encode_proof(&proof);
     let statement = &claim.assignment.statement;
@@ -145,7 +145,7 @@ fn honest_transcript_verifies_and_its_key_proves_real_claims() {
 
     // The same witness proven with the other QAP layout does not verify: the reduction is load-bearing.
     let wrong = ClaimKey { pk: key.pk.clone(), layout: QapLayout::Arkworks };
-    let bad = prover::prove_with(&wrong, &ClaimCircuit { shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(4))
+    let bad = prover::prove_with(&wrong, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(4))
         .unwrap();
     assert!(groth16::verify_claim(&c.expected.verifying_key, &groth16::encode_proof(&bad), statement).is_err());
 }
@@ -335,7 +335,7 @@ fn snarkjs_accepts_the_transcript_the_circuit_export_and_the_proofs() {
     // Proofs made here verify in snarkjs, with the verifying key snarkjs exports from the final key.
     let key = ClaimKey::load(&d.join("snarkjs.zkey")).unwrap();
     let claim = claim();
-    let proof = prover::prove_with(&key, &ClaimCircuit { shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(8))
+    let proof = prover::prove_with(&key, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: SHAPE, assignment: Some(claim.assignment.clone()) }, &mut StdRng::seed_from_u64(8))
         .unwrap();
     run_snarkjs(&["zkey", "export", "verificationkey", &p(&d.join("snarkjs.zkey")), &p(&d.join("vk.json"))]);
     let proof_json = serde_json::json!({

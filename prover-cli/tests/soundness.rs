@@ -57,7 +57,7 @@ fn fixture() -> Fixture {
 }
 
 fn circuit(claim: &PreparedClaim) -> ClaimCircuit {
-    ClaimCircuit { shape: SHAPE, assignment: Some(claim.assignment.clone()) }
+    ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: SHAPE, assignment: Some(claim.assignment.clone()) }
 }
 
 /// Plays a malicious prover: proves whatever the assignment is, satisfied or not.
@@ -88,7 +88,7 @@ fn honest_proof_verifies_and_organizer_decrypts_exact_parameters() {
 
     // The circuit's SSE is the simulator's SSE: one implementation of the arithmetic.
     let s = prover::synthesize(&c).unwrap();
-    assert_eq!(s.sections.sse, Some(quant::sse(&f.qds, &f.qm)));
+    assert_eq!(s.sections.loss, Some(quant::sse(&f.qds, &f.qm)));
 
     // The organizer recovers exactly the quantized parameters from public data and their secret key.
     let env = &f.claim.envelope;
@@ -292,6 +292,7 @@ fn field_wrapping_parameters_cannot_fake_zero_residuals() {
         envelope_hash: env.hash(),
     };
     let c = ClaimCircuit {
+        kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION,
         shape,
         assignment: Some(zkml::circuit::ClaimAssignment {
             statement: statement.clone(),
@@ -305,7 +306,7 @@ fn field_wrapping_parameters_cannot_fake_zero_residuals() {
         }),
     };
     let s = prover::synthesize(&c).unwrap();
-    assert_eq!(s.sections.sse, Some(Fr::ZERO), "without range checks the attack would reach SSE = 0");
+    assert_eq!(s.sections.loss, Some(Fr::ZERO), "without range checks the attack would reach SSE = 0");
     // Only the parameter range checks object: they are what stops it.
     assert_eq!(failing_parts(&c), ["model"]);
     let (pk, _) = prover::setup(shape, &mut rng()).unwrap();
@@ -338,30 +339,35 @@ fn zeroed_residuals_and_non_boolean_gap_bits_are_rejected() {
 
 fn section_counts(shape: Shape) -> (Vec<(&'static str, usize)>, usize) {
     let mut cs = R1cs::new(false);
-    let sections = ClaimCircuit::new_for_setup(shape).synthesize(&mut cs).unwrap();
-    let counts = ["dataset", "model", "metric", "delivery", "binding"].iter().map(|n| (*n, sections.count(n))).collect();
+    let sections = ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs).unwrap();
+    let counts =
+        ["dataset", "model", "inference", "metric", "delivery", "binding"].iter().map(|n| (*n, sections.count(n))).collect();
     (counts, cs.num_constraints())
 }
 
 /// The cost model, term by term (Poseidon: 507 constraints per 12-input block, 300 per 4-input hash).
-fn expected_counts(s: Shape) -> [usize; 5] {
+fn expected_counts(s: Shape) -> [usize; 6] {
     use zkml_primitives::{dataset::*, poseidon::chain_blocks};
     let (m, p, n) = (s.m as usize, s.p as usize, s.n as usize);
     let words = words_for(m * p, X_BITS) + words_for(m * n, Y_BITS);
     let dataset = m * p * X_BITS as usize + m * n * Y_BITS as usize + words + 507 * chain_blocks(4 + p + words) + 1;
     let model = p * n * (W_BITS as usize + 1) + n * (B_BITS as usize + 1);
-    let metric = m * p * n + m * n + SSE_CAP_BITS as usize + 1;
+    let inference = m * p * n;
+    let metric = m * n + SSE_CAP_BITS as usize + 1;
     // 252 key bits, sk·G (126 windows of 7, the first without an addition), sk·pk_org (13 per bit, the first
     // bit a bare select), pk ≠ 0, pk copy, keystream, envelope hash.
     let params = p * n + n;
     let delivery = 252 + (126 * 7 - 6) + (2 + 251 * 13) + 1 + 2 + 300 * params + 507 * chain_blocks(3 + params) + 1;
-    [dataset, model, metric, delivery, 3]
+    [dataset, model, inference, metric, delivery, 3]
 }
 
 #[test]
 fn constraint_count_for_20x4() {
     let (counts, total) = section_counts(SHAPE);
-    assert_eq!(counts, [("dataset", 2702), ("model", 261), ("metric", 229), ("delivery", 6404), ("binding", 3)]);
+    assert_eq!(
+        counts,
+        [("dataset", 2702), ("model", 261), ("inference", 80), ("metric", 149), ("delivery", 6404), ("binding", 3)]
+    );
     assert_eq!(total, 9599);
     for shape in [SHAPE, Shape { m: 7, p: 3, n: 2 }, Shape { m: 40, p: 17, n: 1 }] {
         let (counts, _) = section_counts(shape);

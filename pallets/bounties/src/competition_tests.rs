@@ -104,7 +104,7 @@ impl Entry {
         };
         let prepared = prover::prepare_claim_with_envelope_secrets(&req, self.sk, self.nonce).unwrap();
         assert_eq!(fr_to_bytes(&prepared.envelope.hash()), self.commitment());
-        let circuit = ClaimCircuit { shape: data.shape, assignment: Some(prepared.assignment) };
+        let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: data.shape, assignment: Some(prepared.assignment) };
         let proof = prover::prove(&split().proving_key, &circuit, &mut StdRng::seed_from_u64(score as u64 ^ payee)).unwrap();
         groth16::encode_proof(&proof).try_into().unwrap()
     }

@@ -84,7 +84,7 @@ fn make_claim(bounty: BountyId, payee: u64) -> ClaimArgs {
     };
     let mut rng = StdRng::seed_from_u64(bounty * 100 + payee);
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
-    let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(claim.assignment) };
+    let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: f.qds.shape, assignment: Some(claim.assignment) };
     let proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
     ClaimArgs {
         proof: groth16::encode_proof(&proof).try_into().unwrap(),
@@ -584,12 +584,12 @@ fn regenerate_benchmark_fixture() {
     let mut rng = StdRng::seed_from_u64(99);
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
     let competitor_sk = claim.assignment.competitor_sk;
-    let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(claim.assignment) };
+    let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: f.qds.shape, assignment: Some(claim.assignment) };
     let proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
     let scoring = ClaimRequest { bounty_id: zkml_primitives::competition::competition_context(0), ..req };
     let scored = prover::prepare_claim_with_envelope_secrets(&scoring, competitor_sk, claim.envelope.nonce).unwrap();
     assert_eq!(scored.envelope, claim.envelope);
-    let circuit = ClaimCircuit { shape: f.qds.shape, assignment: Some(scored.assignment) };
+    let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: f.qds.shape, assignment: Some(scored.assignment) };
     let competition_proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
     let fixture = crate::fixture::Fixture {
         dataset: dataset_hash(),

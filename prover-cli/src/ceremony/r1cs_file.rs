@@ -28,7 +28,7 @@ use zkml_primitives::dataset::Shape;
 pub fn claim_matrices(shape: Shape) -> Result<ConstraintMatrices<Fr>> {
     shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut cs = R1cs::new(false);
-    ClaimCircuit::new_for_setup(shape).synthesize(&mut cs)?;
+    ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs)?;
     Ok(cs.finish().matrices)
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Gadgets build constraints directly on linear combinations so that every constraint is deliberate and
 //! counted; the value rides along (it is `None` while generating keys).
-use super::r1cs::{Lc, R1cs, R1csError, ONE};
+use crate::r1cs::{Lc, R1cs, R1csError, ONE};
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 

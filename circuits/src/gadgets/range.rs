@@ -7,7 +7,7 @@
 //! produced this way are range-checked by construction: no assignment can make them anything else. Packing
 //! `s` such offsets of `k` bits with `s · k ≤ 253` into `Σ u_j · 2^(k·j)` is injective for the same reason,
 //! so a hash of the words binds every value.
-use super::{
+use crate::{
     r1cs::{R1cs, R1csError, ONE},
     signal::{boolean, enforce_equal, witness, Signal},
 };

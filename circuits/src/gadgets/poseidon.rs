@@ -8,7 +8,7 @@
 //! Between S-boxes the state is kept as dense coefficient vectors over a small local basis (the constant 1,
 //! the inputs, and the S-box outputs since the last full round), which keeps the linear layers cheap to
 //! build: partial rounds only grow the basis by one variable each.
-use super::{
+use crate::{
     r1cs::{Lc, R1cs, R1csError, ONE},
     signal::{mul, Signal},
 };
@@ -129,7 +129,7 @@ pub fn chain(cs: &mut R1cs, domain: Fr, elements: &[Signal]) -> Result<Signal, R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::circuit::signal::{enforce_equal, witness};
+    use crate::signal::{enforce_equal, witness};
     use ark_ff::UniformRand;
     use zkml_primitives::poseidon::{self as native, POSEIDON_4};
 

@@ -12,7 +12,7 @@
 //! points stay on the curve. The scalar is one vector of constrained booleans used by both multiplications,
 //! so the competitor key `sk·G` and the ECDH point `sk·pk_org` come from the same secret. A scalar ≥ `l` is
 //! harmless: both bases have prime order `l`, so it acts as `sk mod l`.
-use super::{
+use crate::{
     r1cs::{R1cs, R1csError},
     signal::{boolean, div, mul, Signal},
 };
@@ -158,7 +158,7 @@ pub fn variable_base_mul(cs: &mut R1cs, p: &PointSignals, bits: &[Signal]) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::circuit::signal::input;
+    use crate::signal::input;
     use ark_ff::UniformRand;
     use zkml_primitives::keys::{shared_point, PublicKey};
 

@@ -1,26 +1,37 @@
-//! The claim circuit for quantized linear regression: one Groth16 statement that
+//! The claim circuit: one Groth16 statement, for one model kind (`zkml_primitives::model`) on one dataset
+//! shape, that
 //!
 //! 1. the private quantized dataset `(X: m×p, Y: m×n)` and its scales hash to the public dataset hash;
 //! 2. the public envelope hash commits to `(pk_c, nonce, ct)` where `pk_c = sk·G` and
 //!    `ct_i = v_i + Poseidon(shared.x, shared.y, nonce, i)` with `shared = sk·pk_org`, for exactly the
-//!    parameters `v = (W, b)` used below;
-//! 3. `Σ r² ≤ cap` for the exact integer residuals `r = Y·2^Y_SHIFT − X·W − b`;
-//! 4. the payee and bounty id are the public ones (they are public inputs, so a proof is useless to anyone
-//!    who would change them).
+//!    parameters `v` (the kind's layout, each range-checked at its width) used below;
+//! 3. the model's loss on the dataset is at most the public cap: for regression the sum of squared exact
+//!    integer residuals `r = Y·2^Y_SHIFT − f(X)`, for classification the number of samples whose predicted
+//!    class (first argmax of the logits, [`crate::gadgets::argmax`]) differs from the label;
+//! 4. the payee and context (bounty or competition id) are the public ones (they are public inputs, so a
+//!    proof is useless to anyone who would change them).
 //!
 //! # Why nothing wraps the field (the prototype's hole)
-//! Every private integer is range-checked by bits (see [`super::range`]): `|x| ≤ 2^14`, `|y| ≤ 2^23`,
-//! `|w| ≤ 2^47`, `|b| ≤ 2^63`, and `p ≤ 2^16`, `m·n ≤ 2^40` (checked when the circuit is built). Hence
-//! `|x·w| < 2^61`, `|r| ≤ 2^39 + p·2^61 + 2^63 < 2^78`, `r² < 2^156` and `SSE < 2^196`, all far below
-//! `r_BN254 > 2^253`: each product, residual, square and the sum is the field image of the true integer, never a
-//! wrapped one. The cap comparison then proves `cap − SSE ∈ [0, 2^128)` by 128 boolean bits. If `SSE > cap`,
-//! `cap − SSE` is the field element `r_BN254 − (SSE − cap) > 2^253 − 2^196 > 2^128`, which 128 bits cannot
-//! represent, so no witness passes. (`cap` is a `u128` public input.)
-use super::{
-    babyjubjub::{fixed_base_mul, secret_bits, variable_base_mul, PointSignals},
-    poseidon,
+//! Every private integer is range-checked by bits (see [`crate::gadgets::range`]): `|x| ≤ 2^14`, `|y| ≤ 2^23`,
+//! parameters at their layout widths, and `p ≤ 2^16`, `m·n ≤ 2^40` (checked when the circuit is built). The
+//! outputs `f(X)` are then exact integers of magnitude at most `2^78` ([`crate::inference`] gives the bound
+//! per kind), so `|r| < 2^79`, `r² < 2^158` and `SSE < 2^198`, all far below `r_BN254 > 2^253`: each product,
+//! residual, square and the sum is the field image of the true integer, never a wrapped one. A classifier's
+//! loss is `m − Σ correct_i` with each `correct_i` a boolean ([`crate::gadgets::compare::is_equal`]), an
+//! integer in `[0, m]`. The cap comparison then proves `cap − loss ∈ [0, 2^128)` by 128 boolean bits. If
+//! `loss > cap`, `cap − loss` is the field element `r_BN254 − (loss − cap) > 2^253 − 2^198 > 2^128`, which 128
+//! bits cannot represent, so no witness passes. (`cap` is a `u128` public input.) A label outside `0..k`
+//! equals no predicted class, so it counts as an error for every model.
+use crate::{
+    gadgets::{
+        argmax::argmax,
+        babyjubjub::{fixed_base_mul, secret_bits, variable_base_mul, PointSignals},
+        compare::is_equal,
+        poseidon,
+        range::{offset_to_value, pack_words, range_checked_variable, signed_bits},
+    },
     r1cs::{R1cs, R1csError, ONE},
-    range::{offset_to_value, pack_words, range_checked_variable, signed_bits},
+    inference,
     signal::{boolean, enforce_equal, enforce_nonzero, input, mul, witness, Signal},
 };
 use ark_bn254::Fr;
@@ -28,9 +39,10 @@ use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
 use core::ops::Range;
 use zkml_primitives::{
     claim::{layout, ClaimStatement, ENVELOPE_DOMAIN, NUM_PUBLIC_INPUTS},
-    dataset::{Scales, Shape, B_BITS, DATASET_DOMAIN, SSE_CAP_BITS, W_BITS, X_BITS, Y_BITS, Y_SHIFT},
+    dataset::{Scales, Shape, DATASET_DOMAIN, SSE_CAP_BITS, X_BITS, Y_BITS, Y_SHIFT},
     encoding::{domain_tag, fr_from_i128},
     keys::SecretScalar,
+    model::{ModelKind, Task},
     poseidon::POSEIDON_4,
 };
 
@@ -62,9 +74,10 @@ pub struct ClaimAssignment {
     pub overrides: WitnessOverrides,
 }
 
-/// The circuit for one shape; `assignment` is `None` when generating keys.
+/// The circuit for one model kind on one shape; `assignment` is `None` when generating keys.
 #[derive(Clone, Debug)]
 pub struct ClaimCircuit {
+    pub kind: ModelKind,
     pub shape: Shape,
     pub assignment: Option<ClaimAssignment>,
 }
@@ -73,8 +86,8 @@ pub struct ClaimCircuit {
 #[derive(Clone, Debug, Default)]
 pub struct Sections {
     pub ranges: Vec<(&'static str, Range<usize>)>,
-    /// The SSE the circuit computed (when assigned).
-    pub sse: Option<Fr>,
+    /// The loss the circuit computed (when assigned): SSE, or misclassified samples.
+    pub loss: Option<Fr>,
 }
 
 impl Sections {
@@ -129,17 +142,24 @@ impl core::fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 impl ClaimCircuit {
-    pub fn new_for_setup(shape: Shape) -> Self {
-        Self { shape, assignment: None }
+    pub fn new_for_setup(kind: ModelKind, shape: Shape) -> Self {
+        Self { kind, shape, assignment: None }
     }
 
     fn check_lengths(&self) -> Result<(), BuildError> {
         self.shape.validate().map_err(|_| BuildError::Shape)?;
+        // The label scale is the dataset's; checked against it on the assignment, and on chain at registration.
+        let y_frac_bits = match (&self.assignment, self.kind.task()) {
+            (Some(a), _) => a.scales.y_frac_bits,
+            (None, Task::Classification { .. }) => 0,
+            (None, Task::Regression) => 0,
+        };
+        self.kind.validate(&self.shape, y_frac_bits).map_err(|_| BuildError::Shape)?;
         if let Some(a) = &self.assignment {
             let s = &self.shape;
             let ok = a.x_q.len() == s.x_len()
                 && a.y_q.len() == s.y_len()
-                && a.params.len() == s.params_len()
+                && Some(a.params.len() as u64) == self.kind.params_count(s)
                 && a.scales.x_frac_bits.len() == s.p as usize;
             if !ok {
                 return Err(BuildError::Shape);
@@ -180,34 +200,53 @@ impl ClaimCircuit {
         enforce_equal(cs, &dataset_hash, &inputs[layout::DATASET_HASH]);
         rec.close(cs, "dataset");
 
-        // 2. Model parameters, range-checked.
-        let params = (0..p * n + n)
-            .map(|i| range_checked_variable(cs, a.map(|a| a.params[i]), if i < p * n { W_BITS } else { B_BITS }))
-            .collect::<Result<Vec<_>, _>>()?;
+        // 2. Model parameters, range-checked at the widths of the kind's layout.
+        let params = (0..self.kind.params_count(&self.shape).unwrap_or(0) as usize)
+            .map(|i| {
+                let bits = self.kind.param_bits(&self.shape, i as u64).ok_or(BuildError::Shape)?;
+                Ok(range_checked_variable(cs, a.map(|a| a.params[i]), bits)?)
+            })
+            .collect::<Result<Vec<_>, BuildError>>()?;
         rec.close(cs, "model");
 
-        // 3. Metric: exact residuals, their squares, and SSE ≤ cap.
-        let y_shift = Fr::from(1u64 << Y_SHIFT);
+        // 3. Inference: the model's outputs (regression predictions or class logits) for every sample.
+        let x = |i: usize, j: usize| offset_to_value(&x_offsets[i * p + j], X_BITS);
+        let outputs = inference::outputs(cs, &self.kind, &self.shape, &params, &x)?;
+        rec.close(cs, "inference");
+
+        // 4. Metric: the loss (SSE, or misclassified samples), and loss ≤ cap.
         let overrides = a.map(|a| &a.overrides);
-        let mut sse = Signal::constant(Fr::ZERO);
-        for i in 0..m {
-            for k in 0..n {
-                // r = (y_offset − 2^23)·2^16 − b_k − Σ_j x_ij·w_jk
-                let mut r = offset_to_value(&y_offsets[i * n + k], Y_BITS).scale(y_shift);
-                r = r.add_scaled(-Fr::ONE, &params[p * n + k]);
-                for j in 0..p {
-                    let x = offset_to_value(&x_offsets[i * p + j], X_BITS);
-                    let prod = mul(cs, &x, &params[j * n + k])?;
-                    r = r.add_scaled(-Fr::ONE, &prod);
+        let loss = match self.kind.task() {
+            Task::Regression => {
+                let y_shift = Fr::from(1u64 << Y_SHIFT);
+                let mut sse = Signal::constant(Fr::ZERO);
+                for i in 0..m {
+                    for k in 0..n {
+                        // r = (y_offset − 2^23)·2^16 − prediction
+                        let r = offset_to_value(&y_offsets[i * n + k], Y_BITS)
+                            .scale(y_shift)
+                            .add_scaled(-Fr::ONE, &outputs.values[i][k]);
+                        let forced = overrides.and_then(|o| o.squared_residuals.as_ref()).map(|v| v[i * n + k]);
+                        let square = witness(cs, forced.or(r.value.map(|v| v.square())))?;
+                        cs.enforce(&r.lc, &r.lc, &square.lc);
+                        sse = sse.add_scaled(Fr::ONE, &square);
+                    }
                 }
-                let forced = overrides.and_then(|o| o.squared_residuals.as_ref()).map(|v| v[i * n + k]);
-                let square = witness(cs, forced.or(r.value.map(|v| v.square())))?;
-                cs.enforce(&r.lc, &r.lc, &square.lc);
-                sse = sse.add_scaled(Fr::ONE, &square);
+                sse
             }
-        }
+            Task::Classification { .. } => {
+                let mut errors = Signal::constant(Fr::from(m as u64));
+                for (i, logits) in outputs.values.iter().enumerate() {
+                    let predicted = argmax(cs, logits, outputs.diff_bits)?;
+                    let label = offset_to_value(&y_offsets[i], Y_BITS);
+                    let correct = is_equal(cs, &predicted.index, &label)?;
+                    errors = errors.add_scaled(-Fr::ONE, &correct);
+                }
+                errors
+            }
+        };
         let cap = &inputs[layout::SSE_CAP];
-        let gap = cap.clone().add_scaled(-Fr::ONE, &sse);
+        let gap = cap.clone().add_scaled(-Fr::ONE, &loss);
         let honest_bits = |g: Fr| g.into_bigint().to_bits_le().into_iter().take(SSE_CAP_BITS as usize);
         let mut bit_sum = Vec::with_capacity(SSE_CAP_BITS as usize);
         let mut coeff = Fr::ONE;
@@ -236,7 +275,7 @@ impl ClaimCircuit {
         cs.enforce(&bit_sum, &vec![(Fr::ONE, ONE)], &gap.lc);
         rec.close(cs, "metric");
 
-        // 4. Delivery: keys, ECDH, cipher, envelope hash.
+        // 5. Delivery: keys, ECDH, cipher, envelope hash.
         let sk_bits = secret_bits(cs, a.map(|a| a.competitor_sk))?;
         let derived_pk = fixed_base_mul(cs, &sk_bits)?;
         // pk = sk·G has x = 0 only for sk ≡ 0 (mod l), whose "shared secret" is public: refuse it.
@@ -266,14 +305,14 @@ impl ClaimCircuit {
         enforce_equal(cs, &envelope_hash, &inputs[layout::ENVELOPE_HASH]);
         rec.close(cs, "delivery");
 
-        // 5. Binding: the payee and bounty id take part in a constraint each. (ark-groth16's reduction already
+        // 6. Binding: the payee and bounty id take part in a constraint each. (ark-groth16's reduction already
         // binds every public input; these make it independent of that detail, as Tornado Cash does.)
         for idx in [layout::PAYEE_LO, layout::PAYEE_HI, layout::BOUNTY_ID] {
             mul(cs, &inputs[idx], &inputs[idx])?;
         }
         rec.close(cs, "binding");
 
-        rec.sections.sse = sse.value;
+        rec.sections.loss = loss.value;
         Ok(rec.sections)
     }
 }

@@ -1,0 +1,100 @@
+//! Inference: a model kind's outputs for every sample, as exact integers (regression predictions at the
+//! residual scale, or class logits).
+//!
+//! Cost per sample: one product per weight (`Σ_l h_{l−1}·h_l`), and per hidden unit one
+//! [`relu_rescale`](crate::gadgets::rescale) (`Z_l + ACT_BITS + 2·DIV_BITS + 6` with `Z_l` the layer's
+//! pre-activation bits).
+//!
+//! # Bounds (why no value wraps the field)
+//! Parameters are range-checked at their layout widths (`zkml_primitives::model`), inputs are `|x| ≤ 2^14`
+//! (dataset) or `0 ≤ a < 2^ACT_BITS` (activations), so each layer's affine output satisfies
+//! `|z| ≤ 2^L` with `L = affine_bound_log2(…)` (at most `24 + 31 + 12 + 1 = 68` for an MLP layer and
+//! `14 + 47 + 16 + 1 = 78` for a linear one): every product and sum is the field image of the true integer.
+//! Hidden layers decompose `z` into `L + 2` signed bits; class logits are compared with `L + 2`-bit
+//! differences; regression residuals `y·2^16 − z` stay below `2^79`, their squares below `2^158` and the SSE of
+//! at most `2^40` of them below `2^198`.
+use crate::{
+    gadgets::rescale::relu_rescale,
+    r1cs::{R1cs, R1csError},
+    signal::{mul, Signal},
+};
+use ark_bn254::Fr;
+use ark_ff::Field;
+use zkml_primitives::{
+    dataset::{Shape, B_BITS, W_BITS, X_BITS},
+    model::{affine_bound_log2, difference_bits, ModelKind, ACT_BITS, DIV_BITS, MLP_B_BITS, MLP_W_BITS},
+};
+
+/// `values[i][k]`: output `k` of sample `i`.
+pub struct Outputs {
+    pub values: Vec<Vec<Signal>>,
+    /// Unsigned bits that hold a difference of two outputs (for the argmax of classifiers).
+    pub diff_bits: u32,
+}
+
+/// Parameter widths of a kind's layers: `(weight bits, bias bits)`.
+fn param_widths(kind: &ModelKind) -> (u32, u32) {
+    match kind {
+        ModelKind::Linear { .. } => (W_BITS, B_BITS),
+        ModelKind::Mlp { .. } => (MLP_W_BITS, MLP_B_BITS),
+    }
+}
+
+/// `log2` bounds of each layer's affine output `|z| ≤ 2^L`, first layer first.
+pub fn layer_bounds(kind: &ModelKind, shape: &Shape) -> Vec<u32> {
+    let (w_bits, b_bits) = param_widths(kind);
+    let widths = kind.widths(shape);
+    (1..widths.len())
+        .map(|l| {
+            let in_log2 = if l == 1 { X_BITS - 1 } else { ACT_BITS };
+            affine_bound_log2(in_log2, widths[l - 1], w_bits, b_bits)
+        })
+        .collect()
+}
+
+/// `z_k = b_k + Σ_j in_j · W[j][k]` for `W` row-major at `params[w..]` and `b` right after it.
+fn affine(cs: &mut R1cs, input: &[Signal], params: &[Signal], w: usize, outputs: usize) -> Result<Vec<Signal>, R1csError> {
+    let b = w + input.len() * outputs;
+    (0..outputs)
+        .map(|k| {
+            let mut z = params[b + k].clone();
+            for (j, v) in input.iter().enumerate() {
+                z = z.add_scaled(Fr::ONE, &mul(cs, v, &params[w + j * outputs + k])?);
+            }
+            Ok(z)
+        })
+        .collect()
+}
+
+/// The outputs of `kind` with (range-checked) `params` on every sample; `x(i, j)` is feature `j` of sample `i`.
+pub fn outputs(
+    cs: &mut R1cs,
+    kind: &ModelKind,
+    shape: &Shape,
+    params: &[Signal],
+    x: &dyn Fn(usize, usize) -> Signal,
+) -> Result<Outputs, R1csError> {
+    let widths = kind.widths(shape);
+    let bounds = layer_bounds(kind, shape);
+    let layers = widths.len() - 1;
+    let layer_params: usize = (1..widths.len()).map(|l| (widths[l - 1] as usize + 1) * widths[l] as usize).sum();
+    let mut values = Vec::with_capacity(shape.m as usize);
+    for i in 0..shape.m as usize {
+        let mut act: Vec<Signal> = (0..shape.p as usize).map(|j| x(i, j)).collect();
+        let mut offset = 0;
+        for l in 1..=layers {
+            let z = affine(cs, &act, params, offset, widths[l] as usize)?;
+            offset += (widths[l - 1] as usize + 1) * widths[l] as usize;
+            act = if l < layers {
+                let divisor = &params[layer_params + l - 1];
+                z.iter()
+                    .map(|z| relu_rescale(cs, z, divisor, bounds[l - 1] + 2, ACT_BITS, DIV_BITS))
+                    .collect::<Result<_, _>>()?
+            } else {
+                z
+            };
+        }
+        values.push(act);
+    }
+    Ok(Outputs { values, diff_bits: difference_bits(bounds[layers - 1]) })
+}
