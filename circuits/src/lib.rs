@@ -14,6 +14,7 @@
 pub mod claim;
 pub mod gadgets;
 pub mod inference;
+pub mod models;
 pub mod quant;
 pub mod r1cs;
 pub mod signal;

@@ -15,8 +15,9 @@
 //! default. This `setup` stays for offline experiments and dev chains.
 use crate::{
     circuit::{r1cs::R1cs, ClaimAssignment, ClaimCircuit, Sections, WitnessOverrides},
-    quant::{self, QuantDataset, QuantModel},
+    quant::{self, QuantDataset},
 };
+use zkml_circuits::models::ProvableModel;
 use anyhow::{bail, ensure, Context, Result};
 use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
 use ark_ec::{scalar_mul::BatchMulPreprocessing, CurveGroup, PrimeGroup};
@@ -32,13 +33,19 @@ use zkml_primitives::{
     claim::{ClaimStatement, Envelope},
     dataset::Shape,
     keys::{encrypt, random_secret, shared_point, PublicKey, SecretScalar},
+    model::{Metric, ModelKind},
 };
 
-/// Generates a proving and verifying key for `shape`.
+/// Generates a proving and verifying key for linear regression on `shape`.
 pub fn setup<R: RngCore + CryptoRng>(shape: Shape, rng: &mut R) -> Result<(ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
+    setup_for(&ModelKind::LINEAR_REGRESSION, shape, rng)
+}
+
+/// Generates a proving and verifying key for `kind` on `shape`.
+pub fn setup_for<R: RngCore + CryptoRng>(kind: &ModelKind, shape: Shape, rng: &mut R) -> Result<(ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
     shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut cs = R1cs::new(false);
-    ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs)?;
+    ClaimCircuit::new_for_setup(kind.clone(), shape).synthesize(&mut cs)?;
     let matrices = cs.finish().matrices;
     let toxic = ToxicWaste::sample(rng);
     let pk = generate_parameters(&matrices, &toxic, rng)?;
@@ -144,7 +151,7 @@ pub fn generate_parameters<R: RngCore>(
 /// What a competitor brings to a claim.
 pub struct ClaimRequest<'a> {
     pub dataset: &'a QuantDataset,
-    pub model: &'a QuantModel,
+    pub model: &'a dyn ProvableModel,
     pub organizer_pk: PublicKey,
     pub payee: [u8; 32],
     pub bounty_id: u64,
@@ -169,14 +176,24 @@ pub fn prepare_claim<R: RngCore + CryptoRng>(req: &ClaimRequest, rng: &mut R) ->
 /// [`prepare_claim`] with a given ephemeral key and nonce: the same model under the same secrets gives the
 /// same envelope, which is how a competition's scoring proof is about the envelope committed earlier.
 pub fn prepare_claim_with_envelope_secrets(req: &ClaimRequest, competitor_sk: SecretScalar, nonce: Fr) -> Result<PreparedClaim> {
-    let sse = quant::sse(req.dataset, req.model);
-    if !quant::within_cap(&sse, req.sse_cap) {
-        bail!(
-            "the quantized model's MSE {:.6} (SSE {}) is above the cap (SSE cap {}): no proof can exist",
-            req.dataset.mse_of_sse(quant::field_to_f64(&sse)),
-            ark_ff::PrimeField::into_bigint(sse),
-            req.sse_cap
-        );
+    let kind = req.model.kind();
+    kind.validate(&req.dataset.shape, req.dataset.scales.y_frac_bits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let loss = req.model.loss_on(req.dataset)?;
+    if !quant::within_cap(&loss, req.sse_cap) {
+        match kind.metric() {
+            Metric::SumSquaredError => bail!(
+                "the quantized model's MSE {:.6} (SSE {}) is above the cap (SSE cap {}): no proof can exist",
+                req.dataset.mse_of_sse(quant::field_to_f64(&loss)),
+                ark_ff::PrimeField::into_bigint(loss),
+                req.sse_cap
+            ),
+            Metric::Misclassified => bail!(
+                "the quantized model misclassifies {} of {} samples, above the cap of {}: no proof can exist",
+                ark_ff::PrimeField::into_bigint(loss),
+                req.dataset.shape.m,
+                req.sse_cap
+            ),
+        }
     }
     let params = req.model.field_params();
     let envelope = envelope_for(&params, &competitor_sk, &req.organizer_pk, nonce);
