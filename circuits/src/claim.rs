@@ -24,7 +24,7 @@
 //! equals no predicted class, so it counts as an error for every model.
 use crate::{
     gadgets::{
-        argmax::argmax,
+        argmax::argmax_forced,
         babyjubjub::{fixed_base_mul, secret_bits, variable_base_mul, PointSignals},
         compare::is_equal,
         poseidon,
@@ -54,8 +54,12 @@ pub struct WitnessOverrides {
     pub squared_residuals: Option<Vec<Fr>>,
     /// Values for the competitor public key hashed into the envelope.
     pub competitor_pk: Option<[Fr; 2]>,
-    /// Values for the 128 "bits" of `cap − SSE`.
+    /// Values for the 128 "bits" of `cap − loss`.
     pub sse_gap_bits: Option<Vec<Fr>>,
+    /// A classifier's predicted class per sample, as claimed (one-hot of each) instead of the argmax.
+    pub predicted_classes: Option<Vec<usize>>,
+    /// MLP hidden activations `((sample, hidden layer from 1, unit), value)` claimed instead of `⌊ReLU(z)/d⌋`.
+    pub activations: Option<Vec<((usize, usize, usize), Fr)>>,
 }
 
 /// Everything private (and the public statement) for one proof.
@@ -211,11 +215,14 @@ impl ClaimCircuit {
 
         // 3. Inference: the model's outputs (regression predictions or class logits) for every sample.
         let x = |i: usize, j: usize| offset_to_value(&x_offsets[i * p + j], X_BITS);
-        let outputs = inference::outputs(cs, &self.kind, &self.shape, &params, &x)?;
+        let overrides = a.map(|a| &a.overrides);
+        let forced_activation = |key: (usize, usize, usize)| {
+            overrides.and_then(|o| o.activations.as_ref()).and_then(|v| v.iter().find(|(k, _)| *k == key)).map(|(_, v)| *v)
+        };
+        let outputs = inference::outputs(cs, &self.kind, &self.shape, &params, &x, &forced_activation)?;
         rec.close(cs, "inference");
 
         // 4. Metric: the loss (SSE, or misclassified samples), and loss ≤ cap.
-        let overrides = a.map(|a| &a.overrides);
         let loss = match self.kind.task() {
             Task::Regression => {
                 let y_shift = Fr::from(1u64 << Y_SHIFT);
@@ -237,7 +244,10 @@ impl ClaimCircuit {
             Task::Classification { .. } => {
                 let mut errors = Signal::constant(Fr::from(m as u64));
                 for (i, logits) in outputs.values.iter().enumerate() {
-                    let predicted = argmax(cs, logits, outputs.diff_bits)?;
+                    let forced = overrides.and_then(|o| o.predicted_classes.as_ref()).map(|v| {
+                        (0..logits.len()).map(|c| c == v[i]).collect::<Vec<bool>>()
+                    });
+                    let predicted = argmax_forced(cs, logits, outputs.diff_bits, forced.as_deref())?;
                     let label = offset_to_value(&y_offsets[i], Y_BITS);
                     let correct = is_equal(cs, &predicted.index, &label)?;
                     errors = errors.add_scaled(-Fr::ONE, &correct);

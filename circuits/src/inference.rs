@@ -14,7 +14,7 @@
 //! differences; regression residuals `y·2^16 − z` stay below `2^79`, their squares below `2^158` and the SSE of
 //! at most `2^40` of them below `2^198`.
 use crate::{
-    gadgets::rescale::relu_rescale,
+    gadgets::rescale::relu_rescale_forced,
     r1cs::{R1cs, R1csError},
     signal::{mul, Signal},
 };
@@ -67,12 +67,15 @@ fn affine(cs: &mut R1cs, input: &[Signal], params: &[Signal], w: usize, outputs:
 }
 
 /// The outputs of `kind` with (range-checked) `params` on every sample; `x(i, j)` is feature `j` of sample `i`.
+/// `forced_activation((sample, layer, unit))` is a malicious prover's activation (soundness tests); `None` for
+/// an honest one.
 pub fn outputs(
     cs: &mut R1cs,
     kind: &ModelKind,
     shape: &Shape,
     params: &[Signal],
     x: &dyn Fn(usize, usize) -> Signal,
+    forced_activation: &dyn Fn((usize, usize, usize)) -> Option<Fr>,
 ) -> Result<Outputs, R1csError> {
     let widths = kind.widths(shape);
     let bounds = layer_bounds(kind, shape);
@@ -88,7 +91,11 @@ pub fn outputs(
             act = if l < layers {
                 let divisor = &params[layer_params + l - 1];
                 z.iter()
-                    .map(|z| relu_rescale(cs, z, divisor, bounds[l - 1] + 2, ACT_BITS, DIV_BITS))
+                    .enumerate()
+                    .map(|(u, z)| {
+                        let forced = forced_activation((i, l, u));
+                        relu_rescale_forced(cs, z, divisor, bounds[l - 1] + 2, ACT_BITS, DIV_BITS, forced)
+                    })
                     .collect::<Result<_, _>>()?
             } else {
                 z

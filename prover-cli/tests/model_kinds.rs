@@ -8,7 +8,7 @@
 //!   integer evaluation gives, and a Groth16 proof of a classifier's claim verifies.
 mod common;
 
-use ndarray::{concatenate, Axis};
+use ndarray::{concatenate, Array2, Axis};
 use rand::{rngs::StdRng, SeedableRng};
 use std::{path::PathBuf, process::Command};
 use zkml::{
@@ -196,4 +196,136 @@ fn unseen_rows_far_beyond_calibration_are_refused_with_the_layer_named() {
     let qm = QuantNetwork::new(&c.net, &qds.shape, &qds.scales, &c.train.x).unwrap();
     let err = qm.loss_on(&qds).unwrap_err().to_string();
     assert!(err.contains("hidden layer 1") && err.contains("does not fit"), "{err}");
+}
+
+/// A small random network of `kind` shape on random data with random labels (so it misclassifies often).
+fn synthetic(hidden: &[usize], task: Task, m: usize, p: usize) -> (Network, QuantDataset, Array2<f64>) {
+    use ndarray::Array1;
+    use rand::Rng;
+    let mut rng = StdRng::seed_from_u64(9);
+    let outputs = match task {
+        Task::Classification { classes } => classes as usize,
+        Task::Regression => 1,
+    };
+    let mut widths = vec![p];
+    widths.extend_from_slice(hidden);
+    widths.push(outputs);
+    let layers = widths
+        .windows(2)
+        .map(|w| zkml_circuits::models::Dense {
+            w: Array2::from_shape_fn((w[0], w[1]), |_| rng.gen_range(-1.0..1.0)),
+            b: Array1::from_shape_fn(w[1], |_| rng.gen_range(-0.5..0.5)),
+        })
+        .collect();
+    let net = Network { task, layers };
+    let x = Array2::from_shape_fn((m, p), |_| rng.gen_range(-2.0..2.0));
+    let y = Array2::from_shape_fn((m, 1), |_| match task {
+        Task::Classification { classes } => rng.gen_range(0..classes) as f64,
+        Task::Regression => rng.gen_range(-3.0..3.0),
+    });
+    let ds = FloatDataset { x: x.clone(), y };
+    let settings = match task {
+        Task::Classification { .. } => Settings { y_frac_bits: Some(0), ..Default::default() },
+        Task::Regression => Settings::default(),
+    };
+    (net, QuantDataset::new(&ds, quant::calibrate(&ds, &settings).unwrap()).unwrap(), x)
+}
+
+/// The circuit parts a (possibly malicious) assignment violates.
+fn failing_parts(c: &ClaimCircuit) -> Vec<&'static str> {
+    let mut cs = R1cs::new(true);
+    let sections = c.synthesize(&mut cs).unwrap();
+    let mut parts: Vec<&str> = cs.finish().unsatisfied().iter().filter_map(|i| sections.section_of(*i)).collect();
+    parts.dedup();
+    parts
+}
+
+fn prepared(qm: &QuantNetwork, qds: &QuantDataset, cap: u128) -> ClaimCircuit {
+    let req = ClaimRequest { dataset: qds, model: qm, organizer_pk: common::organizer(3).1, payee: [7; 32], bounty_id: 1, sse_cap: cap };
+    // Prepared at the honest loss, then the statement's cap is set to what the attacker claims.
+    let honest = quant::field_to_u128(&qm.loss_on(qds).unwrap()).unwrap();
+    let mut claim = prover::prepare_claim(&ClaimRequest { sse_cap: honest.max(cap), ..req }, &mut StdRng::seed_from_u64(1)).unwrap();
+    claim.assignment.statement.sse_cap = cap;
+    ClaimCircuit { kind: qm.kind.clone(), shape: qds.shape, assignment: Some(claim.assignment) }
+}
+
+#[test]
+fn a_classifier_cannot_claim_its_misclassified_samples_as_correct() {
+    let (net, qds, x) = synthetic(&[], Task::Classification { classes: 3 }, 12, 4);
+    let qm = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    let errors = quant::field_to_u128(&qm.loss_on(&qds).unwrap()).unwrap();
+    assert!(errors >= 3, "random labels: {errors} errors");
+    // Honest: satisfied at the true count.
+    assert!(failing_parts(&prepared(&qm, &qds, errors)).is_empty());
+    // Claiming one error fewer fails the cap comparison.
+    assert_eq!(failing_parts(&prepared(&qm, &qds, errors - 1)), ["metric"]);
+    // The attack: "predict" every label (perfect accuracy, cap 0): the argmax rows reject it.
+    let mut c = prepared(&qm, &qds, 0);
+    let labels: Vec<usize> = qds.y_q.iter().map(|v| *v as usize).collect();
+    c.assignment.as_mut().unwrap().overrides.predicted_classes = Some(labels);
+    assert_eq!(failing_parts(&c), ["metric"]);
+}
+
+#[test]
+fn an_mlp_cannot_choose_its_hidden_activations() {
+    let (net, qds, x) = synthetic(&[5, 4], Task::Regression, 6, 3);
+    let qm = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    let sse = quant::field_to_u128(&qm.loss_on(&qds).unwrap()).unwrap();
+    assert!(failing_parts(&prepared(&qm, &qds, sse)).is_empty());
+    // The prototype's division hole: a quotient one off (remainder r ± d), in either hidden layer, or zeroed.
+    let p = qds.shape.p as usize;
+    let honest = |(sample, layer, unit): (usize, usize, usize)| -> i128 {
+        qm.evaluate(&qds.shape, &qds.x_q[sample * p..(sample + 1) * p]).unwrap().0[layer - 1][unit]
+    };
+    let mut tried = 0;
+    for key in [(0, 1, 0), (2, 2, 3), (5, 1, 4), (3, 2, 1)] {
+        let a = honest(key);
+        for wrong in [a - 1, a + 1, 0] {
+            if wrong == a || wrong < 0 {
+                continue;
+            }
+            let mut c = prepared(&qm, &qds, sse);
+            c.assignment.as_mut().unwrap().overrides.activations = Some(vec![(key, zkml_primitives::encoding::fr_from_i128(wrong))]);
+            let parts = failing_parts(&c);
+            assert!(parts.contains(&"inference"), "{key:?}: {wrong} instead of {a}: {parts:?}");
+            tried += 1;
+        }
+    }
+    assert!(tried >= 8);
+}
+
+fn counts(kind: zkml_primitives::model::ModelKind, shape: zkml_primitives::dataset::Shape) -> [usize; 3] {
+    let mut cs = R1cs::new(false);
+    let s = ClaimCircuit::new_for_setup(kind, shape).synthesize(&mut cs).unwrap();
+    [s.count("model"), s.count("inference"), s.count("metric")]
+}
+
+/// The cost model of the new kinds, term by term (see `inference`, `gadgets::argmax`, `gadgets::rescale`).
+#[test]
+fn constraint_counts_of_classifiers_and_mlps() {
+    use zkml_circuits::inference::layer_bounds;
+    use zkml_primitives::{
+        dataset::{Shape, SSE_CAP_BITS},
+        model::{difference_bits, ModelKind, ACT_BITS, DIV_BITS},
+    };
+    let cap = SSE_CAP_BITS as usize + 1;
+    // Logistic regression, 30 features, 2 classes, 10 samples.
+    let (m, p, k) = (10usize, 30usize, 2usize);
+    let kind = ModelKind::Linear { task: Task::Classification { classes: k as u32 } };
+    let shape = Shape { m: m as u32, p: p as u32, n: 1 };
+    let d = difference_bits(layer_bounds(&kind, &shape)[0]) as usize;
+    assert_eq!(d, 69); // |x·w| ≤ 2^61, 30 of them ≤ 2^66, with the bias |z| ≤ 2^67; differences ≤ 2^68
+    let argmax = k * (d + 3) + 1;
+    assert_eq!(counts(kind, shape), [p * k * 49 + k * 65, m * p * k, m * (argmax + 2) + cap]);
+    // MLP 64-32-10 on 5 samples.
+    let (m, p, h, k) = (5usize, 64usize, 32usize, 10usize);
+    let kind = ModelKind::Mlp { hidden: vec![h as u32], task: Task::Classification { classes: k as u32 } };
+    let shape = Shape { m: m as u32, p: p as u32, n: 1 };
+    let bounds = layer_bounds(&kind, &shape);
+    let z = bounds[0] as usize + 2;
+    let d = difference_bits(bounds[1]) as usize;
+    let rescale = z + ACT_BITS as usize + 2 * DIV_BITS as usize + 6;
+    let model = (p * h + h * k) * 33 + (h + k) * 65 + 49;
+    assert_eq!(counts(kind, shape), [model, m * (p * h + h * k + h * rescale), m * (k * (d + 3) + 1 + 2) + cap]);
+    println!("MLP 64-32-10: {} constraints per sample in inference and metric", p * h + h * k + h * rescale + k * (d + 3) + 3);
 }

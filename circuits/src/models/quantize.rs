@@ -159,6 +159,12 @@ impl QuantNetwork {
     /// The outputs for one sample of quantized features `x_q` (`p` values), exactly as the circuit computes
     /// them; an error names the layer whose activation does not fit `ACT_BITS` (no proof exists then).
     pub fn outputs(&self, shape: &Shape, x_q: &[i64]) -> Result<Vec<i128>, ActivationOverflow> {
+        Ok(self.evaluate(shape, x_q)?.1)
+    }
+
+    /// Every hidden layer's activations, and the outputs, for one sample.
+    pub fn evaluate(&self, shape: &Shape, x_q: &[i64]) -> Result<(Vec<Vec<i128>>, Vec<i128>), ActivationOverflow> {
+        let mut hidden = Vec::new();
         let widths = self.kind.widths(shape);
         let layers = widths.len() - 1;
         let layer_params: usize = (1..widths.len()).map(|l| (widths[l - 1] as usize + 1) * widths[l] as usize).sum();
@@ -178,12 +184,13 @@ impl QuantNetwork {
                 if let Some(unit) = a.iter().position(|a| *a >= 1i128 << ACT_BITS) {
                     return Err(ActivationOverflow { sample: None, layer: l, unit });
                 }
+                hidden.push(a.clone());
                 a
             } else {
                 z
             };
         }
-        Ok(act)
+        Ok((hidden, act))
     }
 
     /// The loss the circuit proves on a quantized dataset: SSE (as a field element: it may exceed 128 bits) or
