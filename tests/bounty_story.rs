@@ -243,6 +243,7 @@ fn tampered_download_is_refused() {
         let call = runtime::transactions().zkml_bounties().register_verifying_key(
             Bv(key),
             qds.shape.into(),
+            (&zkml_primitives::model::ModelKind::LINEAR_REGRESSION).into(),
             Bv(Vec::new()),
         );
         // The CLI's path dry-runs it first: refused without submitting, no fee.

@@ -141,12 +141,21 @@ impl ModelKind {
     /// Checks the kind against a dataset shape and its label scale (`y_frac_bits`), without trusting either:
     /// all arithmetic is checked `u64`.
     pub fn validate(&self, shape: &Shape, y_frac_bits: i32) -> Result<(), ModelError> {
+        self.validate_shape(shape)?;
+        if matches!(self.task(), Task::Classification { .. }) && y_frac_bits != 0 {
+            return Err(ModelError::LabelColumn);
+        }
+        Ok(())
+    }
+
+    /// [`Self::validate`] for a shape without a dataset (a key or a ceremony): everything but the label scale.
+    pub fn validate_shape(&self, shape: &Shape) -> Result<(), ModelError> {
         shape.validate().map_err(|_| ModelError::Shape)?;
         if let Task::Classification { classes } = self.task() {
             if !(2..=MAX_CLASSES).contains(&classes) {
                 return Err(ModelError::Classes);
             }
-            if shape.n != 1 || y_frac_bits != 0 {
+            if shape.n != 1 {
                 return Err(ModelError::LabelColumn);
             }
         }

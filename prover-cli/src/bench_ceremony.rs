@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Serialize;
 use std::{path::Path, time::Instant};
 use zkml::ceremony::{steps, transcript};
-use zkml_primitives::dataset::Shape;
+use zkml_primitives::{dataset::Shape, model::ModelKind};
 
 #[derive(Serialize)]
 pub struct Phase1Figures {
@@ -67,18 +67,19 @@ pub fn run(powers: &[u32], shapes: &[Shape], out: &Path) -> Result<()> {
         save(&results)?;
     }
     for &shape in shapes {
-        let power = steps::circuit_power(shape)?;
+        let power = steps::circuit_power(&ModelKind::LINEAR_REGRESSION, shape)?;
         let f = |n: &str| d.join(format!("{}x{}-{n}", shape.m, shape.p));
         steps::phase1_new(power, &f("0.ptau"))?;
         let (h1, phase1_contribute_seconds) = timed(|| steps::phase1_contribute(&f("0.ptau"), &f("1.ptau"), "bench", ""))?;
         let beacon = [7u8; 32];
         let (b1, beacon_and_prepare_seconds) = timed(|| steps::phase1_beacon_and_prepare(&f("1.ptau"), &f("2.ptau"), &f("p.ptau"), &beacon))?;
-        let (_, init_seconds) = timed(|| steps::phase2_init(shape, &f("p.ptau"), &f("0.zkey")))?;
+        let (_, init_seconds) = timed(|| steps::phase2_init(&ModelKind::LINEAR_REGRESSION, shape, &f("p.ptau"), &f("0.zkey")))?;
         let (h2, contribute_seconds) = timed(|| steps::phase2_contribute(&f("0.zkey"), &f("1.zkey"), "bench", ""))?;
         let (b2, beacon_seconds) = timed(|| steps::phase2_beacon(&f("1.zkey"), &f("z.zkey"), &beacon))?;
         let vk = zkml::ceremony::zkey::verifying_key_of(&f("z.zkey"))?;
         let expected = transcript::ExpectedTranscript {
             shape,
+            kind: ModelKind::LINEAR_REGRESSION,
             phase1: vec![h1, b1],
             phase1_beacon: beacon.to_vec(),
             phase2: vec![h2, b2],

@@ -19,6 +19,7 @@ use zkml::{
         transcript::{self, ExpectedTranscript, VerifiedTranscript},
     },
     chain::{self, runtime, AccountId32, CeremonyId, CeremonyInfo, Chain},
+    circuit::models::kind_spec,
     files,
     ipfs::Ipfs,
 };
@@ -27,6 +28,7 @@ use runtime::runtime_types::{
     bounded_collections::bounded_vec::BoundedVec, pallet_zkml_bounties::pallet::CeremonyPhase,
 };
 use serde_json::json;
+use zkml_primitives::model::ModelKind;
 use std::path::PathBuf;
 use zkml_primitives::{dataset::Shape, groth16};
 
@@ -68,6 +70,10 @@ fn shape_of(c: &CeremonyInfo) -> Shape {
     (&c.shape).into()
 }
 
+fn kind_of(c: &CeremonyInfo) -> ModelKind {
+    (&c.model).into()
+}
+
 async fn load(chain: &Chain, id: CeremonyId) -> Result<CeremonyInfo> {
     chain.ceremony(id).await?.ok_or_else(|| anyhow!("no ceremony {id} on chain"))
 }
@@ -88,9 +94,10 @@ async fn beacon_of(chain: &Chain, ends_at: u64) -> Result<Vec<u8>> {
 }
 
 /// `ceremony init`: opens a ceremony for claims of `shape`.
-pub async fn init(shape: Shape, phase1_blocks: u32, phase2_blocks: u32, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+pub async fn init(kind: ModelKind, shape: Shape, phase1_blocks: u32, phase2_blocks: u32, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     shape.validate().map_err(|e| anyhow!("{e}"))?;
+    kind.validate_shape(&shape).map_err(|e| anyhow!("model kind {}: {e}", kind_spec(&kind)))?;
     for (flag, blocks) in [("--phase1-blocks", phase1_blocks), ("--phase2-blocks", phase2_blocks)] {
         let max = crate::onchain::MAX_EXPIRES_IN;
         ensure!(
@@ -102,9 +109,10 @@ pub async fn init(shape: Shape, phase1_blocks: u32, phase2_blocks: u32, net: &En
     }
     let chain = Chain::connect(&net.url).await?;
     let pb = spinner(json, "sizing the claim circuit");
-    let power = tokio::task::spawn_blocking(move || steps::circuit_power(shape)).await??;
+    let sized = kind.clone();
+    let power = tokio::task::spawn_blocking(move || steps::circuit_power(&sized, shape)).await??;
     pb.set_message("opening the ceremony (waiting for finality)");
-    let call = runtime::transactions().zkml_bounties().open_ceremony(shape.into(), power as u8, phase1_blocks, phase2_blocks);
+    let call = runtime::transactions().zkml_bounties().open_ceremony(shape.into(), (&kind).into(), power as u8, phase1_blocks, phase2_blocks);
     let included = chain.submit(&call, &keypair).await?;
     pb.finish_and_clear();
     let ev = included
@@ -113,10 +121,10 @@ pub async fn init(shape: Shape, phase1_blocks: u32, phase2_blocks: u32, net: &En
         .ok_or_else(|| anyhow!("the chain did not report the new ceremony"))??;
     print(
         json,
-        json!({"ceremony": ev.ceremony, "power": power, "phase1_ends_at": ev.phase1_ends_at, "fee": included.fee.to_string()}),
+        json!({"ceremony": ev.ceremony, "kind": kind_spec(&kind), "power": power, "phase1_ends_at": ev.phase1_ends_at, "fee": included.fee.to_string()}),
         || format!(
-            "opened ceremony {} for {}x{}x{} (powers of tau 2^{power}); phase 1 takes contributions until block {}",
-            ev.ceremony, shape.m, shape.p, shape.n, ev.phase1_ends_at
+            "opened ceremony {} for {} on {}x{}x{} (powers of tau 2^{power}); phase 1 takes contributions until block {}",
+            ev.ceremony, kind_spec(&kind), shape.m, shape.p, shape.n, ev.phase1_ends_at
         ),
     );
     Ok(())
@@ -247,14 +255,14 @@ pub async fn beacon(id: CeremonyId, net: &Endpoints, signer: &SignerArgs, json: 
     let work_dir = scratch()?;
     let work = work_dir.path();
     let (beaconed, prepared, init) = (work.join("phase1-beacon.ptau"), work.join("phase1-prepared.ptau"), work.join("phase2-initial.zkey"));
-    let shape = shape_of(&c);
+    let (shape, kind) = (shape_of(&c), kind_of(&c));
     let pb = spinner(json, "applying the chain's beacon to phase 1 and preparing it for phase 2 (minutes at 2^17)");
     let (b, p, i, bc) = (beaconed.clone(), prepared.clone(), init.clone(), beacon.clone());
     let pb2 = pb.clone();
     let hash = tokio::task::spawn_blocking(move || -> Result<[u8; 64]> {
         let h = steps::phase1_beacon_and_prepare(&input, &b, &p, &bc)?;
         pb2.set_message("deriving the initial phase-2 key from the claim circuit");
-        steps::phase2_init(shape, &p, &i)?;
+        steps::phase2_init(&kind, shape, &p, &i)?;
         Ok(h)
     })
     .await??;
@@ -337,6 +345,7 @@ pub async fn verify_ceremony(
     let hashes = |l: &BoundedVec<runtime::runtime_types::pallet_zkml_bounties::pallet::Contribution>| l.0.iter().map(|r| r.hash).collect::<Vec<_>>();
     let expected = ExpectedTranscript {
         shape: shape_of(&c),
+        kind: kind_of(&c),
         phase1: hashes(&c.phase1),
         phase1_beacon: c.phase1_beacon.ok_or_else(|| anyhow!("ceremony {id} has no phase-1 beacon"))?.to_vec(),
         phase2: hashes(&c.phase2),

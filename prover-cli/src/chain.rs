@@ -18,8 +18,9 @@ pub mod runtime {}
 
 use runtime::runtime_types::pallet_zkml_bounties::{
     competition::{Competition, CompetitionPhase, Submission},
-    pallet::{Bounty, BountyState, Ceremony, ClaimRecord, DatasetInfo, DatasetShape, VerifyingKeyInfo},
+    pallet::{Bounty, BountyState, Ceremony, ClaimRecord, DatasetInfo, DatasetShape, ModelKindInfo, ModelTask, VerifyingKeyInfo},
 };
+use zkml_primitives::model::{ModelKind, Task};
 pub use subxt::utils::{AccountId32, H256};
 
 /// The node's default RPC endpoint.
@@ -92,6 +93,41 @@ impl From<&DatasetShape> for Shape {
 impl From<Shape> for DatasetShape {
     fn from(s: Shape) -> Self {
         DatasetShape { m: s.m, p: s.p, n: s.n }
+    }
+}
+
+impl From<&ModelKindInfo> for ModelKind {
+    fn from(k: &ModelKindInfo) -> Self {
+        let task = |t: &ModelTask| match t {
+            ModelTask::Regression => Task::Regression,
+            ModelTask::Classification { classes } => Task::Classification { classes: *classes },
+        };
+        match k {
+            ModelKindInfo::Linear { task: t } => ModelKind::Linear { task: task(t) },
+            ModelKindInfo::Mlp { hidden, task: t } => ModelKind::Mlp { hidden: hidden.0.clone(), task: task(t) },
+        }
+    }
+}
+
+impl From<&ModelKind> for ModelKindInfo {
+    fn from(k: &ModelKind) -> Self {
+        let task = match k.task() {
+            Task::Regression => ModelTask::Regression,
+            Task::Classification { classes } => ModelTask::Classification { classes },
+        };
+        match k {
+            ModelKind::Linear { .. } => ModelKindInfo::Linear { task },
+            ModelKind::Mlp { hidden, .. } => ModelKindInfo::Mlp {
+                hidden: runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(hidden.clone()),
+                task,
+            },
+        }
+    }
+}
+
+impl VerifyingKey {
+    pub fn kind(&self) -> ModelKind {
+        (&self.model).into()
     }
 }
 

@@ -15,13 +15,16 @@ use std::{
     time::{Duration, Instant},
 };
 use zkml::{
-    circuit::ClaimCircuit,
+    circuit::{
+        models::{kind_spec, parse_kind},
+        ClaimCircuit,
+    },
     files::{self, ClaimFile, PublicKeyFile},
     io,
     prover::{self, ClaimRequest},
     quant::{self, QuantDataset, QuantModel, Settings},
 };
-use zkml_primitives::{dataset::Shape, groth16};
+use zkml_primitives::{dataset::Shape, groth16, model::ModelKind};
 
 mod bench;
 mod bench_ceremony;
@@ -55,6 +58,9 @@ enum CeremonyCommand {
         /// Shape as MxPxN (e.g. 442x10x1).
         #[arg(long)]
         shape: String,
+        /// Model kind: linear (regression), linear:classes=K, mlp:H1,H2 (regression), mlp:H1,H2:classes=K.
+        #[arg(long, default_value = "linear", value_parser = parse_kind_arg)]
+        kind: ModelKind,
         /// Blocks phase 1 (powers of tau) takes contributions for.
         #[arg(long, default_value_t = 600)]
         phase1_blocks: u32,
@@ -141,6 +147,9 @@ enum Command {
         /// A registered dataset's hash: keys for its shape, registered and published.
         #[arg(long)]
         hash: Option<String>,
+        /// Model kind: linear (regression), linear:classes=K, mlp:H1,H2 (regression), mlp:H1,H2:classes=K.
+        #[arg(long, default_value = "linear", value_parser = parse_kind_arg)]
+        kind: ModelKind,
         /// Writes PREFIX.pk (proving key) and PREFIX.vk (verifying key, compressed, as the chain stores it).
         /// Default with --hash: zkml-keys/MxPxN.
         #[arg(long, required_unless_present = "hash")]
@@ -594,6 +603,10 @@ pub(crate) fn spinner(json: bool, msg: &str) -> Progress {
     Progress::start(json, msg)
 }
 
+fn parse_kind_arg(s: &str) -> std::result::Result<ModelKind, String> {
+    parse_kind(s).map_err(|e| e.to_string())
+}
+
 fn parse_timeout(s: &str) -> std::result::Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(t) if t.is_finite() && t > 0.0 && t <= 86_400.0 => Ok(t),
@@ -787,10 +800,10 @@ fn run(cli: Cli) -> Result<()> {
                 s
             });
         }
-        Command::Setup { hash: Some(hash), out, force, endpoints, signer, .. } => {
-            block_on(onchain::setup_registered(&hash, out, force, &endpoints, &signer, json))?;
+        Command::Setup { hash: Some(hash), kind, out, force, endpoints, signer, .. } => {
+            block_on(onchain::setup_registered(&hash, &kind, out, force, &endpoints, &signer, json))?;
         }
-        Command::Setup { shape, dataset, out, force, .. } => {
+        Command::Setup { shape, dataset, kind, out, force, .. } => {
             let out = out.context("give --out PREFIX")?;
             outputs::key_files(&out, force)?;
             let shape = match (shape, dataset) {
@@ -798,12 +811,13 @@ fn run(cli: Cli) -> Result<()> {
                 (None, Some(d)) => io::load_dataset(&d)?.shape(),
                 (None, None) => bail!("give --shape MxPxN or --dataset DIR"),
             };
-            let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
-            let (pk, vk) = prover::setup(shape, &mut OsRng)?;
+            kind.validate_shape(&shape).map_err(|e| anyhow::anyhow!("model kind {}: {e}", kind_spec(&kind)))?;
+            let pb = spinner(json, &format!("generating Groth16 keys for {} on {}x{}x{}", kind_spec(&kind), shape.m, shape.p, shape.n));
+            let (pk, vk) = prover::setup_for(&kind, shape, &mut OsRng)?;
             pb.set_message("writing keys");
             let (pk_path, vk_path, _) = write_keys(&out, &pk, &vk)?;
             pb.finish_and_clear();
-            print(json, json!({"proving_key": pk_path, "verifying_key": vk_path, "m": shape.m, "p": shape.p, "n": shape.n}), || {
+            print(json, json!({"proving_key": pk_path, "verifying_key": vk_path, "kind": kind_spec(&kind), "m": shape.m, "p": shape.p, "n": shape.n}), || {
                 format!("wrote {} and {}\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", pk_path.display(), vk_path.display())
             });
         }
@@ -896,8 +910,8 @@ fn run(cli: Cli) -> Result<()> {
             bench_ceremony::run(&powers, &shapes, &out)?;
         }
         Command::Ceremony(c) => match c {
-            CeremonyCommand::Init { shape, phase1_blocks, phase2_blocks, endpoints, signer } => {
-                block_on(ceremony_chain::init(parse_shape(&shape)?, phase1_blocks, phase2_blocks, &endpoints, &signer, json))?
+            CeremonyCommand::Init { shape, kind, phase1_blocks, phase2_blocks, endpoints, signer } => {
+                block_on(ceremony_chain::init(kind, parse_shape(&shape)?, phase1_blocks, phase2_blocks, &endpoints, &signer, json))?
             }
             CeremonyCommand::Contribute { ceremony, name, entropy, endpoints, signer } => {
                 block_on(ceremony_chain::contribute(ceremony, name, entropy, &endpoints, &signer, json))?

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zkml::{
     chain::{self, runtime, AccountId32, Chain, Wait},
-    circuit::ClaimCircuit,
+    circuit::{models::kind_spec, ClaimCircuit},
     files::{self, ClaimFile},
     io,
     ipfs::{self, Ipfs},
@@ -31,6 +31,7 @@ use zkml_primitives::{
     encoding::{fr_from_bytes, fr_to_bytes},
     groth16,
     keys::PublicKey,
+    model::ModelKind,
 };
 
 use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
@@ -201,7 +202,7 @@ pub async fn add_dataset(
 
 /// `setup --hash`: keys for a registered dataset's shape; the verifying key is registered on chain and the
 /// proving key published on IPFS (its CID stored with the verifying key).
-pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
+pub async fn setup_registered(hash: &str, kind: &ModelKind, out: Option<PathBuf>, force: bool, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     let hash = parse_hash(hash, "dataset hash")?;
     // A given prefix is checked before connecting; the default one (it names the shape) once the shape is known.
@@ -215,10 +216,12 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
         anyhow!("{me} has not registered dataset {} (register it with add-dataset first)", files::to_hex(&hash))
     })?;
     let shape: Shape = (&info.shape).into();
+    kind.validate(&shape, info.y_frac_bits as i32).map_err(|e| anyhow!("model kind {}: {e}", kind_spec(kind)))?;
     let out = match out {
         Some(out) => out,
         None => {
-            let default = PathBuf::from(format!("zkml-keys/{}x{}x{}", shape.m, shape.p, shape.n));
+            let suffix = if *kind == ModelKind::LINEAR_REGRESSION { String::new() } else { format!("-{}", kind_spec(kind).replace([':', ','], "-")) };
+            let default = PathBuf::from(format!("zkml-keys/{}x{}x{}{suffix}", shape.m, shape.p, shape.n));
             crate::outputs::key_files(&default, force)?;
             default
         }
@@ -226,7 +229,8 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
     let ipfs = Ipfs::new(&net.ipfs_api);
     ipfs.version().await?;
     let pb = spinner(json, &format!("generating Groth16 keys for {}x{}x{}", shape.m, shape.p, shape.n));
-    let (pk, vk) = tokio::task::spawn_blocking(move || prover::setup(shape, &mut OsRng)).await??;
+    let setup_kind = kind.clone();
+    let (pk, vk) = tokio::task::spawn_blocking(move || prover::setup_for(&setup_kind, shape, &mut OsRng)).await??;
     let (pk_path, vk_path, vk_bytes) = crate::write_keys(&out, &pk, &vk)?;
     pb.set_message("publishing the proving key on IPFS");
     let pk_cid = ipfs.add("claim.pk", std::fs::read(&pk_path)?).await?;
@@ -234,6 +238,7 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
     let call = runtime::transactions().zkml_bounties().register_verifying_key(
         bounded(vk_bytes.clone()),
         shape.into(),
+        kind.into(),
         bounded(pk_cid.clone().into_bytes()),
     );
     let included = chain.submit(&call, &keypair).await?;
@@ -242,8 +247,8 @@ pub async fn setup_registered(hash: &str, out: Option<PathBuf>, force: bool, net
     print(
         json,
         json!({"verifying_key_hash": kh, "proving_key_cid": pk_cid, "proving_key": pk_path, "verifying_key": vk_path,
-               "m": shape.m, "p": shape.p, "n": shape.n, "fee": included.fee.to_string()}),
-        || format!("registered verifying key {kh} for {}x{}x{}\nproving key on IPFS as {pk_cid} (also {})\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", shape.m, shape.p, shape.n, pk_path.display()),
+               "m": shape.m, "p": shape.p, "n": shape.n, "kind": kind_spec(kind), "fee": included.fee.to_string()}),
+        || format!("registered verifying key {kh} for {} on {}x{}x{}\nproving key on IPFS as {pk_cid} (also {})\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", kind_spec(kind), shape.m, shape.p, shape.n, pk_path.display()),
     );
     Ok(())
 }

@@ -18,7 +18,7 @@ use zkml::{
     prover::{self, ClaimKey, ClaimRequest, PreparedClaim, QapLayout},
     quant::{self, QuantDataset, QuantModel, Settings},
 };
-use zkml_primitives::{dataset::Shape, groth16};
+use zkml_primitives::{dataset::Shape, groth16, model::ModelKind};
 
 const SHAPE: Shape = Shape { m: 4, p: 2, n: 1 };
 
@@ -43,13 +43,13 @@ fn ceremony() -> &'static Ceremony {
     C.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().to_path_buf();
-        let power = steps::circuit_power(SHAPE).unwrap();
+        let power = steps::circuit_power(&ModelKind::LINEAR_REGRESSION, SHAPE).unwrap();
         steps::phase1_new(power, &d.join("p1_0.ptau")).unwrap();
         let alice1 = steps::phase1_contribute(&d.join("p1_0.ptau"), &d.join("p1_1.ptau"), "alice", "alice's entropy").unwrap();
         let bob1 = steps::phase1_contribute(&d.join("p1_1.ptau"), &d.join("p1_2.ptau"), "bob", "bob's entropy").unwrap();
         let beacon1 = [0x11u8; 32].to_vec();
         let b1 = steps::phase1_beacon_and_prepare(&d.join("p1_2.ptau"), &d.join("p1_3.ptau"), &d.join("p1.ptau"), &beacon1).unwrap();
-        steps::phase2_init(SHAPE, &d.join("p1.ptau"), &d.join("z_0.zkey")).unwrap();
+        steps::phase2_init(&ModelKind::LINEAR_REGRESSION, SHAPE, &d.join("p1.ptau"), &d.join("z_0.zkey")).unwrap();
         let alice2 = steps::phase2_contribute(&d.join("z_0.zkey"), &d.join("z_1.zkey"), "alice", "more entropy").unwrap();
         let bob2 = steps::phase2_contribute(&d.join("z_1.zkey"), &d.join("z_2.zkey"), "bob", "bob again").unwrap();
         let beacon2 = [0x22u8; 32].to_vec();
@@ -60,6 +60,7 @@ fn ceremony() -> &'static Ceremony {
             zkey: d.join("z.zkey"),
             expected: ExpectedTranscript {
                 shape: SHAPE,
+                kind: ModelKind::LINEAR_REGRESSION,
                 phase1: vec![alice1, bob1, b1],
                 phase1_beacon: beacon1,
                 phase2: vec![alice2, bob2, b2],
@@ -234,12 +235,12 @@ fn an_altered_point_in_the_middle_is_refused() {
 fn a_phase2_key_from_another_phase1_or_circuit_is_refused() {
     let c = ceremony();
     let d = &c.dir;
-    let power = steps::circuit_power(SHAPE).unwrap();
+    let power = steps::circuit_power(&ModelKind::LINEAR_REGRESSION, SHAPE).unwrap();
     // A phase 1 the coordinator ran alone (so knows τ, α, β), and a phase 2 on top of it.
     steps::phase1_new(power, &d.join("own_0.ptau")).unwrap();
     steps::phase1_contribute(&d.join("own_0.ptau"), &d.join("own_1.ptau"), "coordinator", "").unwrap();
     steps::phase1_beacon_and_prepare(&d.join("own_1.ptau"), &d.join("own_2.ptau"), &d.join("own.ptau"), &c.expected.phase1_beacon).unwrap();
-    steps::phase2_init(SHAPE, &d.join("own.ptau"), &d.join("own_z0.zkey")).unwrap();
+    steps::phase2_init(&ModelKind::LINEAR_REGRESSION, SHAPE, &d.join("own.ptau"), &d.join("own_z0.zkey")).unwrap();
     steps::phase2_contribute(&d.join("own_z0.zkey"), &d.join("own_z1.zkey"), "alice", "").unwrap();
     steps::phase2_beacon(&d.join("own_z1.zkey"), &d.join("own_z.zkey"), &c.expected.phase2_beacon).unwrap();
     // Shown with the honest phase-1 file, and the phase-2 record and key as the coordinator published
@@ -307,7 +308,7 @@ fn snarkjs_accepts_the_transcript_the_circuit_export_and_the_proofs() {
     // Phase 1 and phase 2, checked by snarkjs from the circuit file zkml exports.
     let out = run_snarkjs(&["powersoftau", "verify", &p(&c.ptau)]);
     assert!(out.contains("Powers of Tau Ok!"), "{out}");
-    std::fs::write(d.join("claim.r1cs"), r1cs_file::claim_r1cs(SHAPE).unwrap()).unwrap();
+    std::fs::write(d.join("claim.r1cs"), r1cs_file::claim_r1cs(&ModelKind::LINEAR_REGRESSION, SHAPE).unwrap()).unwrap();
     let out = run_snarkjs(&["zkey", "verify", &p(&d.join("claim.r1cs")), &p(&c.ptau), &p(&c.zkey)]);
     assert!(out.contains("ZKey Ok!"), "{out}");
 

@@ -223,7 +223,7 @@ impl pallet_zkml_bounties::Config for Runtime {
     type MaxVerifyingKeyLen = ConstU32<1024>;
     type MaxCidLen = ConstU32<128>;
     type MaxFeatures = ConstU32<256>;
-    type MaxParams = ConstU32<1024>;
+    type MaxParams = ConstU32<4096>;
     /// A payout must be able to create the payee's account.
     type MinBountyAmount = ConstU128<EXISTENTIAL_DEPOSIT>;
     /// Held while a reservation awaits delivery; forfeited to the issuer if it lapses.

@@ -4,9 +4,11 @@
 //! the integer evaluation here is the same arithmetic, and tests hold the two together.
 pub mod network;
 pub mod quantize;
+pub mod spec;
 
 pub use network::{Dense, ModelFile, Network};
 pub use quantize::{ActivationOverflow, QuantNetwork};
+pub use spec::{kind_spec, parse_kind};
 
 use crate::quant::{self, QuantDataset, QuantModel};
 use anyhow::Result;

@@ -31,6 +31,12 @@ fn load_fixture() -> Fixture {
     Fixture::decode(&mut &include_bytes!("benchmark_fixture.bin")[..]).expect("fixture decodes")
 }
 
+/// The model kind whose record is largest and whose check does the most work: the most hidden layers.
+fn largest_model() -> ModelKindInfo {
+    let hidden = alloc::vec![1u32; zkml_primitives::model::MAX_HIDDEN_LAYERS];
+    ModelKindInfo::Mlp { hidden: hidden.try_into().expect("MAX_HIDDEN_LAYERS"), task: ModelTask::Classification { classes: 2 } }
+}
+
 fn funded<T: Config>(name: &'static str) -> T::AccountId
 where
     T::Currency: Mutate<T::AccountId>,
@@ -58,7 +64,7 @@ fn register_fixture_dataset<T: Config>(who: &T::AccountId, f: &Fixture) {
 /// Registers the fixture's verifying key under `who`; returns its hash.
 fn register_fixture_key<T: Config>(who: &T::AccountId, f: &Fixture) -> [u8; 32] {
     let key = f.verifying_key.clone().try_into().expect("fits");
-    Pallet::<T>::register_verifying_key(RawOrigin::Signed(who.clone()).into(), key, f.shape, Default::default()).expect("key");
+    Pallet::<T>::register_verifying_key(RawOrigin::Signed(who.clone()).into(), key, f.shape, ModelKindInfo::LINEAR_REGRESSION, Default::default()).expect("key");
     sp_io::hashing::blake2_256(&f.verifying_key)
 }
 
@@ -103,7 +109,7 @@ where
 {
     frame_system::Pallet::<T>::set_block_number(1u32.into());
     let coordinator = funded::<T>("coordinator");
-    Pallet::<T>::open_ceremony(RawOrigin::Signed(coordinator.clone()).into(), f.shape, 17, 9u32.into(), 10u32.into())
+    Pallet::<T>::open_ceremony(RawOrigin::Signed(coordinator.clone()).into(), f.shape, ModelKindInfo::LINEAR_REGRESSION, 17, 9u32.into(), 10u32.into())
         .expect("open");
     add_contributions::<T>(phase1, 1);
     if to_phase2 {
@@ -249,7 +255,7 @@ mod benchmarks {
         let key: BoundedVec<u8, T::MaxVerifyingKeyLen> = f.verifying_key.clone().try_into().unwrap();
         let cid: BoundedVec<u8, T::MaxCidLen> = alloc::vec![b'Q'; T::MaxCidLen::get() as usize].try_into().unwrap();
         #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), key, f.shape, cid);
+        _(RawOrigin::Signed(who.clone()), key, f.shape, largest_model(), cid);
         assert!(crate::pallet::VerifyingKeys::<T>::contains_key(who, sp_io::hashing::blake2_256(&f.verifying_key)));
     }
 
@@ -350,7 +356,7 @@ mod benchmarks {
         let f = load_fixture();
         let who = funded::<T>("coordinator");
         #[extrinsic_call]
-        _(RawOrigin::Signed(who), f.shape, 17, 10u32.into(), 10u32.into());
+        _(RawOrigin::Signed(who), f.shape, largest_model(), 17, 10u32.into(), 10u32.into());
         assert!(Ceremonies::<T>::contains_key(0));
     }
 
@@ -473,7 +479,7 @@ mod benchmarks {
         .expect("dataset");
         let f = load_fixture();
         let key: BoundedVec<u8, T::MaxVerifyingKeyLen> = f.verifying_key.clone().try_into().unwrap();
-        Pallet::<T>::register_verifying_key(RawOrigin::Signed(organizer.clone()).into(), key, dshape, Default::default()).expect("key");
+        Pallet::<T>::register_verifying_key(RawOrigin::Signed(organizer.clone()).into(), key, dshape, ModelKindInfo::LINEAR_REGRESSION, Default::default()).expect("key");
         Pallet::<T>::post_competition(
             RawOrigin::Signed(organizer.clone()).into(),
             [5u8; 32],

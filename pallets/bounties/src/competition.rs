@@ -200,11 +200,13 @@ impl<T: Config> Pallet<T> {
         fr_from_bytes(&test_hash).map_err(|_| Error::<T>::MalformedDatasetHash)?;
         let mut train = Datasets::<T>::get(&organizer, train_dataset).ok_or(Error::<T>::UnknownDataset)?;
         let test_shape = DatasetShape { m: test_rows, p: train.shape.p, n: train.shape.n };
-        let params = Self::check_shape(test_shape)?;
+        Self::check_shape(test_shape)?;
         let words = zkml_primitives::competition::reveal_words(&test_shape.into());
         ensure!(words <= T::MaxRevealWords::get() as usize, Error::<T>::TestSetTooLarge);
         let mut key = VerifyingKeys::<T>::get(&organizer, scoring_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
         ensure!(key.shape == test_shape, Error::<T>::ShapeMismatch);
+        // The test set has the training set's scales, so the training record says whether it suits the kind.
+        let params = Self::check_model(test_shape, &key.model, Some(train.y_frac_bits))?;
         let mut val_records = None;
         if let Some(v) = &validation {
             let ds = Datasets::<T>::get(&organizer, v.dataset).ok_or(Error::<T>::UnknownDataset)?;
@@ -213,6 +215,8 @@ impl<T: Config> Pallet<T> {
             ensure!(ds.x_frac_bits == train.x_frac_bits && ds.y_frac_bits == train.y_frac_bits, Error::<T>::InvalidScales);
             let vk = VerifyingKeys::<T>::get(&organizer, v.verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
             ensure!(vk.shape == ds.shape, Error::<T>::ShapeMismatch);
+            // One committed model is scored on both splits: the same kind, so the same parameters.
+            ensure!(vk.model == key.model, Error::<T>::ModelMismatch);
             val_records = Some((ds, vk));
         }
         let footprint = frame_support::traits::Footprint::from_parts(

@@ -149,6 +149,7 @@ pub mod pallet {
         encoding::{fr_from_bytes, fr_to_bytes},
         groth16::{self, Groth16Error},
         keys::PublicKey,
+        model::{ModelError, ModelKind, Task},
         Fr,
     };
 
@@ -250,6 +251,46 @@ pub mod pallet {
         }
     }
 
+    /// What a model predicts (`zkml_primitives::model::Task`).
+    #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
+    pub enum ModelTask {
+        /// Targets; proofs bound the sum of squared errors.
+        Regression,
+        /// Labels `0..classes` in the dataset's single Y column at scale `2^0`; proofs bound the misclassified
+        /// samples.
+        Classification { classes: u32 },
+    }
+
+    /// The model kind a verifying key is made for (`zkml_primitives::model::ModelKind`): it fixes the circuit
+    /// (so what the key's proofs measure) and the parameter count of a delivery.
+    #[derive(Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
+    pub enum ModelKindInfo {
+        Linear { task: ModelTask },
+        Mlp { hidden: BoundedVec<u32, ConstU32<{ zkml_primitives::model::MAX_HIDDEN_LAYERS as u32 }>>, task: ModelTask },
+    }
+
+    impl ModelKindInfo {
+        pub const LINEAR_REGRESSION: Self = Self::Linear { task: ModelTask::Regression };
+    }
+
+    impl From<ModelTask> for Task {
+        fn from(t: ModelTask) -> Task {
+            match t {
+                ModelTask::Regression => Task::Regression,
+                ModelTask::Classification { classes } => Task::Classification { classes },
+            }
+        }
+    }
+
+    impl From<&ModelKindInfo> for ModelKind {
+        fn from(k: &ModelKindInfo) -> ModelKind {
+            match k {
+                ModelKindInfo::Linear { task } => ModelKind::Linear { task: (*task).into() },
+                ModelKindInfo::Mlp { hidden, task } => ModelKind::Mlp { hidden: hidden.to_vec(), task: (*task).into() },
+            }
+        }
+    }
+
     #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
     #[scale_info(skip_type_params(T))]
     pub struct DatasetInfo<T: Config> {
@@ -301,6 +342,8 @@ pub mod pallet {
     pub struct Ceremony<T: Config> {
         pub coordinator: T::AccountId,
         pub shape: DatasetShape,
+        /// The model kind of the circuit (with the shape, what phase 2 and every verifier rebuild).
+        pub model: ModelKindInfo,
         /// Powers of tau up to `2^power`.
         pub power: u8,
         pub phase: CeremonyPhase<T>,
@@ -336,6 +379,8 @@ pub mod pallet {
         pub key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
         pub registrant: T::AccountId,
         pub shape: DatasetShape,
+        /// The model kind the key's circuit evaluates.
+        pub model: ModelKindInfo,
         /// Where competitors fetch the matching proving key (may be empty).
         pub proving_key_cid: BoundedVec<u8, T::MaxCidLen>,
         /// Bounty records (of any state) that use this key; it cannot be removed while non-zero.
@@ -387,7 +432,7 @@ pub mod pallet {
         pub sse_cap: u128,
         pub amount: BalanceOf<T>,
         pub expires_at: BlockNumberFor<T>,
-        /// Model parameters `p·n + n` of the dataset's shape: the ciphertext length a delivery must have.
+        /// Model parameters of the key's kind on the dataset's shape: the ciphertext length a delivery must have.
         pub params: u32,
         pub state: BountyState<T>,
         pub deposit: T::Deposit,
@@ -554,6 +599,14 @@ pub mod pallet {
         UnknownVerifyingKey,
         /// The verifying key was made for another shape than the dataset's.
         ShapeMismatch,
+        /// The model kind is unsupported: fewer than 2 classes, no or too many hidden layers, a layer of width
+        /// 0 or too wide, or more parameters than `MaxParams`.
+        UnsupportedModel,
+        /// The dataset does not suit the key's model kind: a classifier needs exactly one Y column of labels
+        /// stored at scale 2^0.
+        DatasetNotForModel,
+        /// The keys of a competition's validation split and test set are for different model kinds.
+        ModelMismatch,
         /// Not a compressed BabyJubJub point of the prime-order subgroup.
         InvalidPublicKey,
         /// The amount is below [`Config::MinBountyAmount`].
@@ -667,6 +720,13 @@ pub mod pallet {
                 max.is_none_or(|max| reveal.all_lte(max)),
                 "MaxRevealWords must be revealable in one block: a reveal of that size outweighs a normal extrinsic"
             );
+            // A model of MaxParams parameters must be deliverable, or a winner could never be paid.
+            let params = T::MaxParams::get();
+            let deliver = T::WeightInfo::deliver(params).max(T::WeightInfo::deliver_model(params));
+            assert!(
+                max.is_none_or(|max| deliver.all_lte(max)),
+                "MaxParams must be deliverable in one block: a delivery of that size outweighs a normal extrinsic"
+            );
             assert!(
                 T::MaxVerifyingKeyLen::get() as usize >= groth16::VERIFYING_KEY_BYTES,
                 "MaxVerifyingKeyLen must admit a claim key"
@@ -737,6 +797,7 @@ pub mod pallet {
             origin: OriginFor<T>,
             key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
             shape: DatasetShape,
+            model: ModelKindInfo,
             proving_key_cid: BoundedVec<u8, T::MaxCidLen>,
         ) -> DispatchResult {
             let registrant = ensure_signed(origin)?;
@@ -745,7 +806,7 @@ pub mod pallet {
                 Groth16Error::WrongInputCount { .. } => Error::<T>::WrongPublicInputCount,
                 _ => Error::<T>::MalformedVerifyingKey,
             })?;
-            Self::check_shape(shape)?;
+            Self::check_model(shape, &model, None)?;
             let key_hash = sp_io::hashing::blake2_256(&key);
             ensure!(!VerifyingKeys::<T>::contains_key(&registrant, key_hash), Error::<T>::VerifyingKeyExists);
             let footprint = Footprint::from_parts(1, key.len() + proving_key_cid.len() + 64 + 2 * T::AccountId::max_encoded_len());
@@ -757,6 +818,7 @@ pub mod pallet {
                     key,
                     registrant: registrant.clone(),
                     shape,
+                    model,
                     proving_key_cid,
                     bounties: 0,
                     ceremony: None,
@@ -788,7 +850,7 @@ pub mod pallet {
             let mut ds = Datasets::<T>::get(&issuer, dataset).ok_or(Error::<T>::UnknownDataset)?;
             let mut vk = VerifyingKeys::<T>::get(&issuer, verifying_key).ok_or(Error::<T>::UnknownVerifyingKey)?;
             ensure!(vk.shape == ds.shape, Error::<T>::ShapeMismatch);
-            let params = Self::check_shape(ds.shape)?;
+            let params = Self::check_model(ds.shape, &vk.model, Some(ds.y_frac_bits))?;
             let footprint = Footprint::from_parts(
                 1,
                 256 + params as usize * 32 + 3 * T::AccountId::max_encoded_len(),
@@ -1005,12 +1067,13 @@ pub mod pallet {
         pub fn open_ceremony(
             origin: OriginFor<T>,
             shape: DatasetShape,
+            model: ModelKindInfo,
             power: u8,
             phase1_blocks: BlockNumberFor<T>,
             phase2_blocks: BlockNumberFor<T>,
         ) -> DispatchResult {
             let coordinator = ensure_signed(origin)?;
-            Self::check_shape(shape)?;
+            Self::check_model(shape, &model, None)?;
             ensure!((1..=28).contains(&power), Error::<T>::InvalidPower);
             ensure!(!phase1_blocks.is_zero() && !phase2_blocks.is_zero(), Error::<T>::ZeroDuration);
             let footprint = Footprint::from_parts(1, 3 * T::MaxCidLen::get() as usize + 256 + T::AccountId::max_encoded_len());
@@ -1023,6 +1086,7 @@ pub mod pallet {
                 Ceremony {
                     coordinator: coordinator.clone(),
                     shape,
+                    model,
                     power,
                     phase: CeremonyPhase::Phase1 { ends_at: phase1_ends_at },
                     phase2_blocks,
@@ -1120,6 +1184,7 @@ pub mod pallet {
             let (beacon, now) = Self::closing_beacon(ends_at)?;
             ensure!(!c.phase2.is_empty(), Error::<T>::NoContributions);
             let shape = c.shape;
+            let model = c.model.clone();
             groth16::decode_verifying_key(&key).map_err(|e| match e {
                 Groth16Error::WrongInputCount { .. } => Error::<T>::WrongPublicInputCount,
                 _ => Error::<T>::MalformedVerifyingKey,
@@ -1139,6 +1204,7 @@ pub mod pallet {
                     key,
                     registrant: who.clone(),
                     shape,
+                    model,
                     proving_key_cid: final_cid,
                     bounties: 0,
                     ceremony: Some(ceremony),
@@ -1331,6 +1397,26 @@ pub mod pallet {
 
         /// Checks a shape for registration and returns its parameter count. All arithmetic is checked `u64`:
         /// in the 32-bit runtime `usize` products of these dimensions wrap.
+        /// Checks a model kind on a shape (and, given the dataset's label scale `y_frac_bits`, that the dataset
+        /// suits the kind: a classifier needs one label column at scale `2^0`) and returns its parameter count,
+        /// bounded by [`Config::MaxParams`].
+        pub(crate) fn check_model(shape: DatasetShape, model: &ModelKindInfo, y_frac_bits: Option<i8>) -> Result<u32, Error<T>> {
+            Self::check_shape(shape)?;
+            let kind = ModelKind::from(model);
+            let s = Shape::from(shape);
+            let checked = match y_frac_bits {
+                Some(y) => kind.validate(&s, i32::from(y)),
+                None => kind.validate_shape(&s),
+            };
+            checked.map_err(|e| match e {
+                ModelError::LabelColumn => Error::<T>::DatasetNotForModel,
+                _ => Error::<T>::UnsupportedModel,
+            })?;
+            let params = kind.params_count(&s).ok_or(Error::<T>::UnsupportedModel)?;
+            ensure!(params <= T::MaxParams::get() as u64, Error::<T>::UnsupportedModel);
+            Ok(params as u32)
+        }
+
         pub(crate) fn check_shape(shape: DatasetShape) -> Result<u32, Error<T>> {
             let s = Shape::from(shape);
             s.validate().map_err(|_| Error::<T>::UnsupportedShape)?;

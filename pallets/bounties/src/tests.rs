@@ -123,7 +123,7 @@ fn register_dataset_as(who: u64, cid: &[u8]) -> sp_runtime::DispatchResult {
 }
 
 fn register_key_as(who: u64, vk: &[u8], shape: DatasetShape) -> sp_runtime::DispatchResult {
-    ZkmlBounties::register_verifying_key(RuntimeOrigin::signed(who), vk.to_vec().try_into().unwrap(), shape, Default::default())
+    ZkmlBounties::register_verifying_key(RuntimeOrigin::signed(who), vk.to_vec().try_into().unwrap(), shape, ModelKindInfo::LINEAR_REGRESSION, Default::default())
 }
 
 /// Alice registers the dataset (once) and `vk`; returns the key's hash.
@@ -511,6 +511,7 @@ fn records_cannot_be_squatted_by_registering_the_same_hash_first() {
             RuntimeOrigin::signed(CHARLIE),
             fixture().verifying_key.clone().try_into().unwrap(),
             DatasetShape { m: 1, p: 1, n: 1 },
+            ModelKindInfo::LINEAR_REGRESSION,
             b"junk-proving-key".to_vec().try_into().unwrap(),
         ));
         // Alice's own records are unaffected and are the ones her bounty uses.
@@ -664,7 +665,7 @@ fn contributors(list: &[Contribution<Test>]) -> Vec<(u64, bool)> {
 fn ceremony_records_who_contributed_in_order_and_registers_the_key_with_its_provenance() {
     new_test_ext().execute_with(|| {
         let vk = fixture().verifying_key.clone();
-        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 10, 10));
         // Phase 1 until block 11.
         assert_ok!(contribute(BOB, 0, None, [1; 64]));
         // Racing on the same base: the second is told to build on the latest file.
@@ -722,13 +723,13 @@ fn ceremony_records_who_contributed_in_order_and_registers_the_key_with_its_prov
 #[test]
 fn a_phase_needs_a_contribution_and_the_chains_beacon() {
     new_test_ext().execute_with(|| {
-        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 10, 10));
         run_to(12);
         assert_noop!(
             ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 0, [3; 64], cid("p"), cid("i")),
             Error::<Test>::NoContributions
         );
-        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 10, 10));
         assert_ok!(contribute(BOB, 1, None, [1; 64]));
         // Far past the window, with no hash recorded for its last block.
         System::set_block_number(5_000);
@@ -737,8 +738,8 @@ fn a_phase_needs_a_contribution_and_the_chains_beacon() {
             ZkmlBounties::finish_phase1(RuntimeOrigin::signed(ALICE), 1, [3; 64], cid("p"), cid("i")),
             Error::<Test>::BeaconUnavailable
         );
-        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 29, 10, 10), Error::<Test>::InvalidPower);
-        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 0, 10), Error::<Test>::ZeroDuration);
+        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 29, 10, 10), Error::<Test>::InvalidPower);
+        assert_noop!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 0, 10), Error::<Test>::ZeroDuration);
         assert_noop!(contribute(BOB, 7, None, [1; 64]), Error::<Test>::UnknownCeremony);
     });
 }
@@ -747,7 +748,7 @@ fn a_phase_needs_a_contribution_and_the_chains_beacon() {
 #[test]
 fn contributions_are_bounded() {
     new_test_ext().execute_with(|| {
-        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 10, 10));
         let mut previous = None;
         for i in 0..3u8 {
             assert_ok!(contribute(CHARLIE, 0, previous, [i + 1; 64]));
@@ -770,7 +771,7 @@ fn contributions_are_bounded() {
 fn removing_a_ceremony_returns_every_deposit() {
     new_test_ext().execute_with(|| {
         let vk = fixture().verifying_key.clone();
-        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, 13, 10, 10));
+        assert_ok!(ZkmlBounties::open_ceremony(RuntimeOrigin::signed(ALICE), SHAPE, ModelKindInfo::LINEAR_REGRESSION, 13, 10, 10));
         assert_ok!(contribute(BOB, 0, None, [1; 64]));
         assert!(Balances::total_balance_on_hold(&BOB) > 0);
         run_to(12);
@@ -792,3 +793,5 @@ fn removing_a_ceremony_returns_every_deposit() {
 
 #[path = "competition_tests.rs"]
 mod competition;
+#[path = "model_kind_tests.rs"]
+mod model_kinds;

@@ -17,6 +17,7 @@
 //! competitor checks a ceremony's key by re-deriving it from *this* file (made from the circuit code they
 //! run) and the phase-1 output; a key made from any other constraint system fails that check.
 use crate::circuit::{r1cs::R1cs, ClaimCircuit};
+use zkml_primitives::model::ModelKind;
 use anyhow::{ensure, Result};
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField, Zero};
@@ -25,16 +26,16 @@ use std::collections::BTreeMap;
 use zkml_primitives::dataset::Shape;
 
 /// The claim circuit's constraint matrices for `shape` (no assignment).
-pub fn claim_matrices(shape: Shape) -> Result<ConstraintMatrices<Fr>> {
+pub fn claim_matrices(kind: &ModelKind, shape: Shape) -> Result<ConstraintMatrices<Fr>> {
     shape.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut cs = R1cs::new(false);
-    ClaimCircuit::new_for_setup(zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape).synthesize(&mut cs)?;
+    ClaimCircuit::new_for_setup(kind.clone(), shape).synthesize(&mut cs)?;
     Ok(cs.finish().matrices)
 }
 
 /// The claim circuit for `shape` as `.r1cs` bytes.
-pub fn claim_r1cs(shape: Shape) -> Result<Vec<u8>> {
-    to_r1cs_bytes(&claim_matrices(shape)?)
+pub fn claim_r1cs(kind: &ModelKind, shape: Shape) -> Result<Vec<u8>> {
+    to_r1cs_bytes(&claim_matrices(kind, shape)?)
 }
 
 /// Encodes constraint matrices as an iden3 `.r1cs` v1 file.

@@ -5,6 +5,7 @@
 //! string; the secrets live only inside that call and are zeroized when it returns. A beacon's secrets are
 //! derived from a public value, so the beacon adds no secrecy: it only removes any last contributor's
 //! ability to choose the outcome after seeing everyone else's.
+use zkml_primitives::model::ModelKind;
 use super::{r1cs_file, transcript::BEACON_ITERATIONS_EXP, ContributionHash};
 use anyhow::{anyhow, ensure, Context, Result};
 use snarkrs_ceremony::{contribute, phase1, prepare, setup, CpuGroupFft, CpuKeyScale};
@@ -13,8 +14,8 @@ use zkml_primitives::dataset::Shape;
 
 /// The powers-of-tau size (2^power) the claim circuit of `shape` needs: constraints plus public inputs
 /// plus one must fit in the domain (snarkjs' `cirPower`).
-pub fn circuit_power(shape: Shape) -> Result<u32> {
-    let m = r1cs_file::claim_matrices(shape)?;
+pub fn circuit_power(kind: &ModelKind, shape: Shape) -> Result<u32> {
+    let m = r1cs_file::claim_matrices(kind, shape)?;
     Ok(setup::circuit_power(m.num_constraints, m.num_instance_variables - 1))
 }
 
@@ -40,10 +41,10 @@ pub fn phase1_beacon_and_prepare(input: &Path, beaconed: &Path, prepared: &Path,
 }
 
 /// The initial phase-2 key for the claim circuit of `shape` from a prepared phase-1 file (deterministic).
-pub fn phase2_init(shape: Shape, prepared: &Path, out: &Path) -> Result<()> {
+pub fn phase2_init(kind: &ModelKind, shape: Shape, prepared: &Path, out: &Path) -> Result<()> {
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
     let r1cs = dir.path().join("claim.r1cs");
-    std::fs::write(&r1cs, r1cs_file::claim_r1cs(shape)?).context("writing the circuit's .r1cs")?;
+    std::fs::write(&r1cs, r1cs_file::claim_r1cs(kind, shape)?).context("writing the circuit's .r1cs")?;
     setup::setup(&r1cs, prepared, out, &snarkrs_msm::CpuMsm::new()).map_err(|e| anyhow!("phase-2 setup: {e}"))?;
     Ok(())
 }

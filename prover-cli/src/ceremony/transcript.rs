@@ -36,6 +36,8 @@ pub type ContributionHash = [u8; 64];
 #[derive(Clone, Debug)]
 pub struct ExpectedTranscript {
     pub shape: Shape,
+    /// The model kind of the circuit (with the shape, what the transcript's circuit is rebuilt from).
+    pub kind: zkml_primitives::model::ModelKind,
     /// Phase-1 contribution hashes in order; the last is the beacon's.
     pub phase1: Vec<ContributionHash>,
     pub phase1_beacon: Vec<u8>,
@@ -99,7 +101,7 @@ pub fn verify_transcript(
     progress("checking phase 2: re-deriving the key from the claim circuit and phase 1, then every contribution");
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
     let r1cs = dir.path().join("claim.r1cs");
-    std::fs::write(&r1cs, r1cs_file::claim_r1cs(expected.shape)?).context("writing the circuit's .r1cs")?;
+    std::fs::write(&r1cs, r1cs_file::claim_r1cs(&expected.kind, expected.shape)?).context("writing the circuit's .r1cs")?;
     let p2 = contribute::verify_from_r1cs(&r1cs, ptau, zkey_path, &snarkrs_msm::CpuMsm::new())
         .map_err(|e| anyhow!("phase 2 does not verify against the claim circuit and phase 1: {e}"))?;
     ensure!(p2.contribution_hashes == p2_hashes, "phase 2: the verified hashes are not the recorded ones");
