@@ -3,7 +3,8 @@
 # - Rust: the machine's rustup toolchain (stable) is used; nothing is downloaded outside crates.io.
 # - Node.js >= 20 and the IPFS daemon's npm packages (ipfs/, from its lockfile): no kubo binary can be
 #   downloaded here, so the demo and tests run a helia-based daemon speaking kubo's RPC.
-# - Python (for the demo's training step only): a virtualenv in .venv with numpy and scikit-learn from PyPI.
+# - Python (the demo's training step, examples/export_model.py and the tests that train with scikit-learn): a
+#   virtualenv in .venv with numpy and scikit-learn from PyPI, pinned in examples/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -100,8 +101,8 @@ if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then
     python3 -m venv .venv
   fi
   if ! .venv/bin/python -c 'import numpy, sklearn' 2>/dev/null; then
-    echo "setup: installing numpy and scikit-learn into .venv"
-    .venv/bin/pip install -q numpy scikit-learn
+    echo "setup: installing numpy and scikit-learn into .venv (examples/requirements.txt)"
+    .venv/bin/pip install -q -r examples/requirements.txt
   fi
 fi
 echo "setup: ok"

@@ -1,5 +1,6 @@
-//! `zkml bench`: constraints, key generation, proving and verification time, and peak memory per shape, on
-//! random data of that shape (with a model that fits it, so each proof is a real, valid claim).
+//! `zkml bench`: constraints, key generation, proving and verification time, and peak memory per shape and
+//! model kind, on random data of that shape (with a model that fits it, so each proof is a real, valid claim:
+//! a classifier's labels are its own predictions with one in twenty changed).
 //!
 //! Key generation and proving each run in a child process (`zkml bench-step`), so each peak-memory figure is
 //! that step's alone, the way a user runs it: the prover loads the proving key from disk like `zkml prove`.
@@ -10,7 +11,10 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use std::{path::Path, process::Command, time::Instant};
 use zkml::{
-    circuit::ClaimCircuit,
+    circuit::{
+        models::{kind_spec, Dense, Network, ProvableModel, QuantNetwork},
+        ClaimCircuit,
+    },
     prover::{self, ClaimRequest},
     quant::{self, FloatDataset, FloatModel, QuantDataset, QuantModel, Settings},
 };
@@ -18,6 +22,7 @@ use zkml_primitives::{
     dataset::Shape,
     groth16,
     keys::{PublicKey, SecretScalar},
+    model::{ModelKind, Task},
 };
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -42,12 +47,15 @@ pub struct ProveStep {
 
 #[derive(Serialize)]
 pub struct ShapeResult {
+    pub kind: String,
     pub m: u32,
     pub p: u32,
     pub n: u32,
     pub dataset_elements: usize,
     pub constraints: usize,
     pub constraints_per_dataset_element: f64,
+    /// Constraints over samples, the part that does not grow with samples (key and delivery) included.
+    pub constraints_per_sample: f64,
     pub setup: SetupStep,
     pub prove: ProveStep,
 }
@@ -77,10 +85,44 @@ fn random_problem(shape: Shape) -> (FloatDataset, FloatModel) {
     (FloatDataset { x, y }, FloatModel { w, b })
 }
 
+/// A random network of `kind` and data of `shape` it fits: regression targets are its outputs plus noise,
+/// labels its predictions with one in twenty moved to the next class.
+fn random_network_problem(kind: &ModelKind, shape: Shape) -> (FloatDataset, Network) {
+    let mut rng = StdRng::seed_from_u64(shape.m as u64 * 1000 + shape.p as u64 + 7);
+    let widths = kind.widths(&shape);
+    let layers = widths
+        .windows(2)
+        .map(|w| Dense {
+            w: Array2::from_shape_fn((w[0] as usize, w[1] as usize), |_| rng.gen_range(-1.0..1.0) / (w[0] as f64).sqrt()),
+            b: Array1::from_shape_fn(w[1] as usize, |_| rng.gen_range(-0.1..0.1)),
+        })
+        .collect();
+    let net = Network { task: kind.task(), layers };
+    let (m, p) = (shape.m as usize, shape.p as usize);
+    let x = Array2::from_shape_fn((m, p), |_| rng.gen_range(-1.0..1.0));
+    let y = match kind.task() {
+        Task::Classification { classes } => {
+            let pred = net.predict_classes(&x);
+            Array2::from_shape_fn((m, 1), |(i, _)| if i % 20 == 7 { ((pred[i] + 1) % classes as usize) as f64 } else { pred[i] as f64 })
+        }
+        Task::Regression => {
+            let mut y = Array2::zeros((m, shape.n as usize));
+            for (i, row) in x.outer_iter().enumerate() {
+                let out = net.forward(row);
+                for k in 0..shape.n as usize {
+                    y[[i, k]] = out[k] + rng.gen_range(-0.1..0.1);
+                }
+            }
+            y
+        }
+    };
+    (FloatDataset { x, y }, net)
+}
+
 /// Child process, key generation: writes the proving key to `pk_path`, prints a [`SetupStep`].
-pub fn setup_step(shape: Shape, pk_path: &Path) -> Result<()> {
+pub fn setup_step(kind: &ModelKind, shape: Shape, pk_path: &Path) -> Result<()> {
     let t = Instant::now();
-    let (pk, _) = prover::setup(shape, &mut rand::rngs::OsRng)?;
+    let (pk, _) = prover::setup_for(kind, shape, &mut rand::rngs::OsRng)?;
     let seconds = t.elapsed().as_secs_f64();
     crate::write_proving_key(pk_path, &pk)?;
     let proving_key_mib = std::fs::metadata(pk_path)?.len() as f64 / (1024.0 * 1024.0);
@@ -90,13 +132,25 @@ pub fn setup_step(shape: Shape, pk_path: &Path) -> Result<()> {
 
 /// Child process, proving: loads the key, proves a valid claim for random data of the shape, prints a
 /// [`ProveStep`].
-pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
-    let (ds, model) = random_problem(shape);
-    let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings::default())?)?;
-    let qm = QuantModel::new(&model, &shape, &qds.scales)?;
-    let sse = quant::field_to_u128(&quant::sse(&qds, &qm)).context("SSE beyond u128")?;
+pub fn prove_step(kind: &ModelKind, shape: Shape, pk_path: &Path) -> Result<()> {
+    let (qds, qm): (QuantDataset, Box<dyn ProvableModel>) = if *kind == ModelKind::LINEAR_REGRESSION {
+        let (ds, model) = random_problem(shape);
+        let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings::default())?)?;
+        let qm = QuantModel::new(&model, &shape, &qds.scales)?;
+        (qds, Box::new(qm))
+    } else {
+        let (ds, net) = random_network_problem(kind, shape);
+        let settings = match kind.task() {
+            Task::Classification { .. } => Settings { y_frac_bits: Some(0), ..Default::default() },
+            Task::Regression => Settings::default(),
+        };
+        let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &settings)?)?;
+        let qm = QuantNetwork::new(&net, &shape, &qds.scales, &ds.x)?;
+        (qds, Box::new(qm))
+    };
+    let sse = quant::field_to_u128(&qm.loss_on(&qds)?).context("loss beyond u128")?;
     let organizer_pk = PublicKey::from_secret(&SecretScalar::rand(&mut rand::rngs::OsRng));
-    let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee: [1; 32], bounty_id: 1, sse_cap: sse };
+    let req = ClaimRequest { dataset: &qds, model: &*qm, organizer_pk, payee: [1; 32], bounty_id: 1, sse_cap: sse };
     let claim = prover::prepare_claim(&req, &mut rand::rngs::OsRng)?;
 
     let t = Instant::now();
@@ -104,7 +158,7 @@ pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
     let key_load_seconds = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(claim.assignment.clone()) };
+    let circuit = ClaimCircuit { kind: kind.clone(), shape, assignment: Some(claim.assignment.clone()) };
     let s = prover::synthesize_checked(&circuit)?;
     let synthesize_seconds = t.elapsed().as_secs_f64();
     let constraints = s.matrices.num_constraints;
@@ -122,9 +176,9 @@ pub fn prove_step(shape: Shape, pk_path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn child<T: for<'de> Deserialize<'de>>(step: &str, shape: Shape, pk_path: &Path) -> Result<T> {
+fn child<T: for<'de> Deserialize<'de>>(step: &str, kind: &ModelKind, shape: Shape, pk_path: &Path) -> Result<T> {
     let out = Command::new(std::env::current_exe()?)
-        .args(["bench-step", step, "--shape", &format!("{}x{}x{}", shape.m, shape.p, shape.n), "--proving-key"])
+        .args(["bench-step", step, "--kind", &kind_spec(kind), "--shape", &format!("{}x{}x{}", shape.m, shape.p, shape.n), "--proving-key"])
         .arg(pk_path)
         .output()
         .context("running the benchmark step")?;
@@ -132,31 +186,33 @@ fn child<T: for<'de> Deserialize<'de>>(step: &str, shape: Shape, pk_path: &Path)
     serde_json::from_slice(&out.stdout).context("bench step output")
 }
 
-pub fn run(shapes: &[Shape], quiet: bool) -> Result<Results> {
+pub fn run(kind: &ModelKind, shapes: &[Shape], quiet: bool) -> Result<Results> {
     let dir = tempfile::tempdir()?;
     let mut results = Vec::new();
     for &shape in shapes {
         let log = |msg: String| if !quiet { eprintln!("{msg}") };
         let pk_path = dir.path().join(format!("{}x{}x{}.pk", shape.m, shape.p, shape.n));
         log(format!("{}x{}x{}: setup…", shape.m, shape.p, shape.n));
-        let setup: SetupStep = child("setup", shape, &pk_path)?;
+        let setup: SetupStep = child("setup", kind, shape, &pk_path)?;
         log(format!("{}x{}x{}: prove…", shape.m, shape.p, shape.n));
-        let prove: ProveStep = child("prove", shape, &pk_path)?;
+        let prove: ProveStep = child("prove", kind, shape, &pk_path)?;
         std::fs::remove_file(&pk_path)?;
         let r = ShapeResult {
+            kind: kind_spec(kind),
             m: shape.m,
             p: shape.p,
             n: shape.n,
             dataset_elements: shape.dataset_elements(),
             constraints: prove.constraints,
             constraints_per_dataset_element: prove.constraints as f64 / shape.dataset_elements() as f64,
+            constraints_per_sample: prove.constraints as f64 / shape.m as f64,
             setup,
             prove,
         };
         log(format!(
-            "{}x{}x{}: {} constraints ({:.2}/element); setup {:.1} s ({:.0} MiB peak, key {:.0} MiB); \
+            "{} {}x{}x{}: {} constraints ({:.2}/element, {:.0}/sample); setup {:.1} s ({:.0} MiB peak, key {:.0} MiB); \
              prove {:.2} s (synthesis {:.2} s, key load {:.1} s, {:.0} MiB peak); verify {:.2} ms",
-            r.m, r.p, r.n, r.constraints, r.constraints_per_dataset_element, r.setup.seconds, r.setup.peak_rss_mib,
+            r.kind, r.m, r.p, r.n, r.constraints, r.constraints_per_dataset_element, r.constraints_per_sample, r.setup.seconds, r.setup.peak_rss_mib,
             r.setup.proving_key_mib, r.prove.prove_seconds, r.prove.synthesize_seconds, r.prove.key_load_seconds,
             r.prove.peak_rss_mib, r.prove.verify_ms
         ));

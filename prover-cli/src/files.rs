@@ -1,5 +1,7 @@
 //! The JSON files the CLI reads and writes: key pairs and claims. Binary values are `0x`-prefixed hex; field
 //! elements are their canonical 32-byte little-endian encoding (as on chain).
+use zkml_circuits::models::{kind_spec, parse_kind};
+use zkml_primitives::model::ModelKind;
 use anyhow::{bail, ensure, Context, Result};
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
@@ -157,6 +159,10 @@ pub fn parse_account(s: &str) -> Result<[u8; 32]> {
 /// needs to turn decrypted integers back into floats.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct ClaimFile {
+    /// The model kind (`linear`, `linear:classes=2`, `mlp:64,32:classes=10`, …); files from before kinds
+    /// existed are linear regressions.
+    #[serde(default = "linear_kind_spec")]
+    pub kind: String,
     pub m: u32,
     pub p: u32,
     pub n: u32,
@@ -178,9 +184,14 @@ pub struct ClaimFile {
     pub public_inputs: Vec<String>,
 }
 
+fn linear_kind_spec() -> String {
+    "linear".into()
+}
+
 impl ClaimFile {
-    pub fn new(shape: &Shape, scales: &Scales, statement: &ClaimStatement, envelope: &Envelope, proof: &[u8]) -> Self {
+    pub fn new(kind: &ModelKind, shape: &Shape, scales: &Scales, statement: &ClaimStatement, envelope: &Envelope, proof: &[u8]) -> Self {
         Self {
+            kind: kind_spec(kind),
             m: shape.m,
             p: shape.p,
             n: shape.n,
@@ -208,16 +219,22 @@ impl ClaimFile {
         Shape { m: self.m, p: self.p, n: self.n }
     }
 
+    pub fn kind(&self) -> Result<ModelKind> {
+        parse_kind(&self.kind)
+    }
+
     pub fn scales(&self) -> Scales {
         Scales { x_frac_bits: self.x_frac_bits.clone(), y_frac_bits: self.y_frac_bits }
     }
 
     pub fn envelope(&self) -> Result<Envelope> {
+        let kind = self.kind()?;
+        let needed = kind.params_count(&self.shape()).unwrap_or(u64::MAX);
         ensure!(
-            self.ciphertext.len() == self.shape().params_len(),
-            "claim has {} ciphertext elements, its shape needs {}",
+            self.ciphertext.len() as u64 == needed,
+            "claim has {} ciphertext elements, a {} model on its shape has {needed}",
             self.ciphertext.len(),
-            self.shape().params_len()
+            self.kind
         );
         Ok(Envelope {
             competitor_pk: parse_public_key(&self.competitor_public_key).context("competitor public key")?,

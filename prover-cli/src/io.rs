@@ -179,6 +179,43 @@ pub fn load_dataset(dir: &Path) -> Result<FloatDataset> {
 }
 
 /// `W.npy` (`p × n` or `p`) and `b.npy` (`n`, `1 × n`, `n × 1` or a scalar).
+/// A model of any kind: a `zkml-model/1` JSON file (or a directory holding `model.json`), or a directory with
+/// `W` and `b` (a linear regression).
+pub fn load_network(path: &Path) -> Result<zkml_circuits::models::Network> {
+    use zkml_circuits::models::Network;
+    if path.is_file() {
+        return Network::load(path);
+    }
+    let json = path.join("model.json");
+    if json.is_file() {
+        return Network::load(&json);
+    }
+    let m = load_model(path)?;
+    Ok(Network::linear_regression(m.w, m.b))
+}
+
+/// Writes a decrypted model of any kind as `DIR/model.json` (`zkml-quantized-model/1`): its kind, its integer
+/// parameters in layout order (`zkml_primitives::model`) and the dataset scales its inputs are quantized at. It is
+/// the model exactly as proven: evaluate it with the same integer arithmetic (`QuantNetwork::outputs`).
+pub fn save_quantized_model(dir: &Path, model: &zkml_circuits::models::QuantNetwork, scales: &zkml_primitives::dataset::Scales) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("model.json");
+    let value = serde_json::json!({
+        "format": "zkml-quantized-model/1",
+        "kind": zkml_circuits::models::kind_spec(&model.kind),
+        "params": model.params,
+        "x_frac_bits": scales.x_frac_bits,
+        "y_frac_bits": scales.y_frac_bits,
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&value)?).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// Whether `path` holds a model of another kind than a `W`/`b` linear regression.
+pub fn is_network_file(path: &Path) -> bool {
+    path.is_file() || path.join("model.json").is_file()
+}
+
 pub fn load_model(dir: &Path) -> Result<FloatModel> {
     let wp = find(dir, "W")?;
     let bp = find(dir, "b")?;

@@ -130,7 +130,8 @@ enum Command {
     Simulate {
         #[command(flatten)]
         dataset: DatasetArgs,
-        /// Directory with W.npy and b.npy.
+        /// A zkml-model/1 JSON file (examples/export_model.py writes one from scikit-learn), or a directory with
+        /// W.npy and b.npy (a linear regression).
         #[arg(long)]
         model: PathBuf,
     },
@@ -180,10 +181,13 @@ enum Command {
         #[arg(long, alias = "bounty")]
         bounty_id: u64,
         /// MSE cap (float); converted with the dataset's scales. Use --sse-cap for the exact on-chain value.
-        #[arg(long, alias = "mse", conflicts_with = "sse_cap")]
+        #[arg(long, alias = "mse", conflicts_with_all = ["sse_cap", "max_errors"])]
         mse_cap: Option<f64>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "max_errors")]
         sse_cap: Option<u128>,
+        /// Classifiers: the most misclassified samples the claim allows.
+        #[arg(long)]
+        max_errors: Option<u64>,
         /// Claim file to write.
         #[arg(long)]
         out: PathBuf,
@@ -250,9 +254,12 @@ enum Command {
         /// Amount in tokens (e.g. 5 or 0.5).
         #[arg(long)]
         amount: String,
-        /// The MSE cap (float, in the dataset's units).
-        #[arg(long, alias = "mse-cap")]
-        mse: f64,
+        /// Regressors: the MSE cap (float, in the dataset's units).
+        #[arg(long, alias = "mse-cap", conflicts_with = "max_errors")]
+        mse: Option<f64>,
+        /// Classifiers: the most misclassified samples a claim may have (accuracy ≥ 1 − max_errors / m).
+        #[arg(long)]
+        max_errors: Option<u64>,
         /// The organizer's public key file (from keygen): claims are encrypted to it.
         #[arg(long, alias = "organizer-key")]
         publickey: PathBuf,
@@ -539,6 +546,9 @@ enum Command {
         /// Shapes as MxP or MxPxN, comma-separated.
         #[arg(long, default_value = "20x4,442x10,6955x67")]
         shapes: String,
+        /// Model kind (linear, linear:classes=K, mlp:H1,…[:classes=K]); random models and data of each shape.
+        #[arg(long, default_value = "linear", value_parser = parse_kind_arg)]
+        kind: ModelKind,
         #[arg(long, default_value = "bench-results.json")]
         out: PathBuf,
     },
@@ -559,6 +569,8 @@ enum Command {
         step: String,
         #[arg(long)]
         shape: String,
+        #[arg(long, default_value = "linear", value_parser = parse_kind_arg)]
+        kind: ModelKind,
         #[arg(long)]
         proving_key: PathBuf,
     },
@@ -569,6 +581,10 @@ pub(crate) struct DatasetArgs {
     /// Directory with X.npy and Y.npy (or .csv).
     #[arg(long)]
     dataset: PathBuf,
+    /// Y is one column of class labels 0..k-1 (for classifiers): stored as integers, scale 2^0. Implied when
+    /// the model is a classifier.
+    #[arg(long)]
+    labels: bool,
     /// Settings JSON overriding calibration (alpha_X/beta_X, alpha_Y/beta_Y, x_frac_bits, y_frac_bits, m, p, n,
     /// mse_target).
     #[arg(long)]
@@ -588,7 +604,16 @@ impl DatasetArgs {
                 ignored.join(", ")
             );
         }
+        let mut settings = settings;
         let ds = io::load_dataset(&self.dataset)?;
+        if self.labels {
+            ensure!(settings.y_frac_bits.unwrap_or(0) == 0, "labels are stored at scale 2^0; the settings say y_frac_bits = {:?}", settings.y_frac_bits);
+            settings.y_frac_bits = Some(0);
+            ensure!(ds.y.ncols() == 1, "labels are one Y column; {} has {}", self.dataset.display(), ds.y.ncols());
+            if let Some((i, v)) = ds.y.column(0).iter().enumerate().find(|(_, v)| !(v.fract() == 0.0 && **v >= 0.0)) {
+                bail!("Y row {} is {v}: class labels are integers 0..k-1", i + 1);
+            }
+        }
         let scales = quant::calibrate(&ds, &settings)?;
         for w in quant::precision_warnings(&ds, &scales) {
             eprintln!("warning: {w}");
@@ -779,6 +804,13 @@ fn run(cli: Cli) -> Result<()> {
                 || format!("dataset hash {hash}\nshape {}x{}x{}, X scales 2^{:?}, Y scale 2^{}", qds.shape.m, qds.shape.p, qds.shape.n, s.x_frac_bits, s.y_frac_bits),
             );
         }
+        Command::Simulate { mut dataset, model } if io::is_network_file(&model) => {
+            let net = io::load_network(&model)?;
+            dataset.labels |= matches!(net.task, zkml_primitives::model::Task::Classification { .. });
+            let (ds, qds, _) = dataset.load()?;
+            let (_, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+            print(json, serde_json::to_value(&report)?, || report.summary());
+        }
         Command::Simulate { dataset, model } => {
             let (ds, qds, settings) = dataset.load()?;
             let fm = io::load_model(&model)?;
@@ -821,7 +853,48 @@ fn run(cli: Cli) -> Result<()> {
                 format!("wrote {} and {}\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", pk_path.display(), vk_path.display())
             });
         }
-        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, out, force } => {
+        Command::Prove { mut dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force }
+            if io::is_network_file(&model) =>
+        {
+            refuse_existing(std::slice::from_ref(&out), force)?;
+            let net = io::load_network(&model)?;
+            let classifier = matches!(net.task, zkml_primitives::model::Task::Classification { .. });
+            dataset.labels |= classifier;
+            let (ds, qds, _) = dataset.load()?;
+            let organizer_pk = files::load_public_key(&organizer_key)?;
+            let payee = files::parse_account(&payee)?;
+            let cap = match (classifier, max_errors, sse_cap, mse_cap) {
+                (true, Some(e), _, _) => e as u128,
+                (true, None, _, _) => bail!("a classifier's claim is capped by --max-errors N (misclassified samples)"),
+                (false, Some(_), _, _) => bail!("--max-errors is for classifiers; a regressor's claim takes --mse-cap or --sse-cap"),
+                (false, None, Some(c), _) => c,
+                (false, None, None, Some(m)) => qds.sse_cap(m)?,
+                (false, None, None, None) => bail!("give --mse-cap or --sse-cap"),
+            };
+            let (qm, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+            eprintln!("{}", report.summary());
+            let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id, sse_cap: cap };
+            let claim = prover::prepare_claim(&req, &mut OsRng)?;
+            let pb = spinner(json, "loading proving key");
+            let pk = read_proving_key(&proving_key)?;
+            pb.set_message("proving");
+            let started = Instant::now();
+            let circuit = ClaimCircuit { kind: qm.kind.clone(), shape: qds.shape, assignment: Some(claim.assignment.clone()) };
+            let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
+            let seconds = started.elapsed().as_secs_f64();
+            pb.finish_and_clear();
+            let proof_bytes = groth16::encode_proof(&proof);
+            groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
+                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify (is the proving key for {}?): {e}", kind_spec(&qm.kind)))?;
+            let file = ClaimFile::new(&circuit.kind, &qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+            files::write_json(&out, &file)?;
+            let mut value = serde_json::to_value(&report)?;
+            value["claim"] = json!(out);
+            value["proving_seconds"] = json!(seconds);
+            print(json, value, || format!("proved in {seconds:.2} s; wrote {}", out.display()));
+        }
+        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force } => {
+            ensure!(max_errors.is_none(), "--max-errors is for classifiers; this model is a linear regression");
             refuse_existing(std::slice::from_ref(&out), force)?;
             let (ds, qds, _) = dataset.load()?;
             let fm = io::load_model(&model)?;
@@ -848,7 +921,7 @@ fn run(cli: Cli) -> Result<()> {
             // Check before handing it out: a proof against the key's own verifying key.
             groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
                 .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
-            let file = ClaimFile::new(&qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+            let file = ClaimFile::new(&circuit.kind, &qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
             files::write_json(&out, &file)?;
             print(json, json!({"claim": out, "proving_seconds": seconds, "float_mse": report.float_mse, "quantized_mse": report.quantized_mse}), || {
                 format!("proved in {seconds:.2} s; wrote {}", out.display())
@@ -880,6 +953,15 @@ fn run(cli: Cli) -> Result<()> {
             let shared = zkml_primitives::keys::shared_point(&sk, &envelope.competitor_pk);
             let params = zkml_primitives::keys::decrypt(&envelope.ciphertext, &shared, envelope.nonce);
             let shape = file.shape();
+            let kind = file.kind()?;
+            if kind != ModelKind::LINEAR_REGRESSION {
+                let qm = zkml::circuit::models::QuantNetwork::from_field_params(&kind, &shape, &params)?;
+                let path = io::save_quantized_model(&out, &qm, &file.scales())?;
+                print(json, json!({"out": path, "kind": file.kind, "params": qm.params, "checked": checked.checked}), || {
+                    format!("checked the claim ({})\nwrote {} (the {} model's integer parameters, as proven)", checked.checked.join("; "), path.display(), file.kind)
+                });
+                return Ok(());
+            }
             let qm = QuantModel::from_field_params(&params, &shape)?;
             let model = qm.dequantize(&shape, &file.scales());
             io::save_model(&out, &model)?;
@@ -890,8 +972,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::AddDataset { dataset, cover, scales_like, endpoints, signer } => {
             block_on(onchain::add_dataset(&dataset, &cover, scales_like.as_deref(), &endpoints, &signer, json))?;
         }
-        Command::AddBounty { dataset, amount, mse, publickey, expires_in, verifying_key, endpoints, signer } => {
-            let args = onchain::BountyArgs { dataset, amount, mse, publickey, expires_in, verifying_key };
+        Command::AddBounty { dataset, amount, mse, max_errors, publickey, expires_in, verifying_key, endpoints, signer } => {
+            let args = onchain::BountyArgs { dataset, amount, mse, max_errors, publickey, expires_in, verifying_key };
             block_on(onchain::add_bounty(args, &endpoints, &signer, json))?;
         }
         Command::ListDatasets { endpoints } => block_on(onchain::list_datasets(&endpoints, json))?,
@@ -969,17 +1051,17 @@ fn run(cli: Cli) -> Result<()> {
             block_on(onchain::runtime_upgrade(&wasm, &endpoints, &signer, json))?;
         }
         Command::Balance { account, endpoints } => block_on(onchain::balance(&account, &endpoints, json))?,
-        Command::Bench { shapes, out } => {
+        Command::Bench { shapes, kind, out } => {
             let shapes = shapes.split(',').map(parse_shape).collect::<Result<Vec<_>>>()?;
-            let results = bench::run(&shapes, json)?;
+            let results = bench::run(&kind, &shapes, json)?;
             files::write_json(&out, &results)?;
             print(json, serde_json::to_value(&results)?, || format!("wrote {}", out.display()));
         }
-        Command::BenchStep { step, shape, proving_key } => {
+        Command::BenchStep { step, shape, kind, proving_key } => {
             let shape = parse_shape(&shape)?;
             match step.as_str() {
-                "setup" => bench::setup_step(shape, &proving_key)?,
-                "prove" => bench::prove_step(shape, &proving_key)?,
+                "setup" => bench::setup_step(&kind, shape, &proving_key)?,
+                "prove" => bench::prove_step(&kind, shape, &proving_key)?,
                 other => bail!("unknown bench step {other}"),
             }
         }

@@ -19,7 +19,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zkml::{
     chain::{self, runtime, AccountId32, Chain, Wait},
-    circuit::{models::kind_spec, ClaimCircuit},
+    circuit::{
+        models::{kind_spec, ProvableModel},
+        ClaimCircuit,
+    },
     files::{self, ClaimFile},
     io,
     ipfs::{self, Ipfs},
@@ -31,7 +34,7 @@ use zkml_primitives::{
     encoding::{fr_from_bytes, fr_to_bytes},
     groth16,
     keys::PublicKey,
-    model::ModelKind,
+    model::{Metric, ModelKind},
 };
 
 use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
@@ -253,6 +256,14 @@ pub async fn setup_registered(hash: &str, kind: &ModelKind, out: Option<PathBuf>
     Ok(())
 }
 
+/// A bounty's cap in words: an MSE for regressors, misclassified samples for classifiers.
+pub(crate) fn cap_text(kind: &ModelKind, qds: &QuantDataset, cap: u128) -> String {
+    match kind.metric() {
+        Metric::SumSquaredError => format!("MSE {:.6}", qds.mse_of_sse(cap as f64)),
+        Metric::Misclassified => format!("at most {cap} of {} misclassified (accuracy ≥ {:.4})", qds.shape.m, 1.0 - cap as f64 / qds.shape.m as f64),
+    }
+}
+
 /// Blocks are authored every 6 s (the runtime's slot duration).
 pub(crate) const BLOCK_SECONDS: u64 = 6;
 /// The longest bounty the CLI posts: a year of blocks. A longer escrow is almost certainly a typo.
@@ -273,7 +284,10 @@ pub(crate) fn human_blocks(blocks: u64) -> String {
 pub struct BountyArgs {
     pub dataset: String,
     pub amount: String,
-    pub mse: f64,
+    /// Regressors: the MSE cap.
+    pub mse: Option<f64>,
+    /// Classifiers: the most misclassified samples.
+    pub max_errors: Option<u64>,
     pub publickey: PathBuf,
     pub expires_in: u32,
     pub verifying_key: Option<String>,
@@ -300,7 +314,6 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
         .await?
         .ok_or_else(|| anyhow!("{issuer} has no dataset {} on chain (add it with add-dataset)", files::to_hex(&hash)))?;
     let (shape, scales) = shape_and_scales(&info);
-    let sse_cap = quant::sse_cap(&shape, &scales, a.mse)?;
     let vk = match &a.verifying_key {
         Some(h) => {
             let h = files::from_hex(h, "verifying key hash")?;
@@ -333,6 +346,19 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
             }
         }
     };
+    let record = chain.verifying_key(&issuer, vk).await?.ok_or_else(|| anyhow!("verifying key {} vanished", files::to_hex(&vk)))?;
+    let kind = record.kind();
+    let (sse_cap, cap_words) = match (kind.metric(), a.mse, a.max_errors) {
+        (Metric::SumSquaredError, Some(mse), None) => (quant::sse_cap(&shape, &scales, mse)?, format!("MSE <= {mse}")),
+        (Metric::Misclassified, None, Some(e)) => {
+            ensure!(e < shape.m as u64, "--max-errors {e} would accept any model: the dataset has {} samples", shape.m);
+            (e as u128, format!("at most {e} of {} misclassified", shape.m))
+        }
+        (Metric::SumSquaredError, _, _) => bail!("the key is for {} (a regressor): give --mse", kind_spec(&kind)),
+        (Metric::Misclassified, _, _) => bail!("the key is for {} (a classifier): give --max-errors", kind_spec(&kind)),
+    };
+    kind.validate(&shape, scales.y_frac_bits)
+        .map_err(|e| anyhow!("dataset {} does not suit the key's {} models: {e}", files::to_hex(&hash), kind_spec(&kind)))?;
     let free = chain.free_balance(&issuer).await?;
     ensure!(
         free > amount,
@@ -351,9 +377,10 @@ pub async fn add_bounty(a: BountyArgs, net: &Endpoints, signer: &SignerArgs, jso
     print(
         json,
         json!({"bounty": posted.bounty, "dataset_hash": files::to_hex(&hash), "amount": amount.to_string(), "sse_cap": sse_cap.to_string(),
-               "mse_cap": a.mse, "expires_at": posted.expires_at, "verifying_key_hash": files::to_hex(&vk), "fee": included.fee.to_string()}),
-        || format!("posted bounty {} of {} for MSE <= {} (SSE cap {sse_cap}) on dataset {}, expires at block {} (in about {})",
-                   posted.bounty, chain::tokens(amount), a.mse, files::to_hex(&hash), posted.expires_at, human_blocks(a.expires_in as u64)),
+               "mse_cap": a.mse, "max_errors": a.max_errors, "kind": kind_spec(&kind), "expires_at": posted.expires_at,
+               "verifying_key_hash": files::to_hex(&vk), "fee": included.fee.to_string()}),
+        || format!("posted bounty {} of {} for {cap_words} (cap {sse_cap}, {} models) on dataset {}, expires at block {} (in about {})",
+                   posted.bounty, chain::tokens(amount), kind_spec(&kind), files::to_hex(&hash), posted.expires_at, human_blocks(a.expires_in as u64)),
     );
     Ok(())
 }
@@ -392,12 +419,19 @@ pub async fn list_bounties(hash: Option<&str>, net: &Endpoints, json: bool) -> R
             continue;
         }
         let ds = chain.dataset(&b.issuer, b.dataset).await?;
+        let kind = chain.verifying_key(&b.issuer, b.verifying_key).await?.map(|k| k.kind()).unwrap_or(ModelKind::LINEAR_REGRESSION);
+        let classifier = kind.metric() == Metric::Misclassified;
         let (mse_cap, cid) = match &ds {
-            Some(d) => {
+            Some(d) if !classifier => {
                 let (shape, scales) = shape_and_scales(d);
                 (Some(quant::mse_of_sse(&shape, &scales, b.sse_cap as f64)), d.cid())
             }
+            Some(d) => (None, d.cid()),
             None => (None, String::new()),
+        };
+        let cap_words = match (classifier, mse_cap) {
+            (true, _) => format!("at most {} misclassified", b.sse_cap),
+            (false, m) => format!("MSE <= {}", m.map(|m| format!("{m:.6}")).unwrap_or_else(|| "?".into())),
         };
         let state = match &b.state {
             BountyState::Reserved(r) if now > r.deliver_by as u64 => format!("{} (lapsed: open to the next claim)", b.state.describe()),
@@ -405,13 +439,12 @@ pub async fn list_bounties(hash: Option<&str>, net: &Endpoints, json: bool) -> R
         };
         let expired = now > b.expires_at as u64;
         rows.push(json!({"bounty": id, "issuer": b.issuer.to_string(), "dataset_hash": files::to_hex(&b.dataset), "cid": cid,
-                         "amount": b.amount.to_string(), "sse_cap": b.sse_cap.to_string(), "mse_cap": mse_cap,
+                         "amount": b.amount.to_string(), "sse_cap": b.sse_cap.to_string(), "mse_cap": mse_cap, "kind": kind_spec(&kind),
                          "expires_at": b.expires_at, "expired": expired, "state": state,
                          "verifying_key_hash": files::to_hex(&b.verifying_key)}));
         lines.push(format!(
-            "bounty {id}: {} for MSE <= {} | {state}{} | expires at block {} | issuer {} | dataset {} (CID {cid})",
+            "bounty {id}: {} for {cap_words} | {state}{} | expires at block {} | issuer {} | dataset {} (CID {cid})",
             chain::tokens(b.amount),
-            mse_cap.map(|m| format!("{m:.6}")).unwrap_or_else(|| "?".into()),
             if expired && matches!(b.state, BountyState::Open) { " (expired)" } else { "" },
             b.expires_at,
             b.issuer,
@@ -550,32 +583,54 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
 
     // Everything below is local until the claim: a failing model costs nothing.
     let (ds, qds) = load_registered_dataset(&a.dataset, b.dataset, &info)?;
-    let fm = io::load_model(&a.model)?;
-    let (qm, report) = quant::simulate(&ds, &fm, &qds)?;
-    let sse = quant::sse(&qds, &qm);
-    let mse_cap = qds.mse_of_sse(b.sse_cap as f64);
-    if !quant::within_cap(&sse, b.sse_cap) {
-        bail!(
-            "refusing to claim bounty {}: the model misses the cap (float MSE {:.6}, quantized MSE {:.6}, cap MSE {:.6}); nothing was submitted",
-            a.bounty, report.float_mse, report.quantized_mse, mse_cap
+    let kind = vk.kind();
+    let (model, metrics): (Box<dyn ProvableModel>, serde_json::Value) = if kind == ModelKind::LINEAR_REGRESSION && !io::is_network_file(&a.model) {
+        let fm = io::load_model(&a.model)?;
+        let (qm, report) = quant::simulate(&ds, &fm, &qds)?;
+        let sse = quant::sse(&qds, &qm);
+        let mse_cap = qds.mse_of_sse(b.sse_cap as f64);
+        if !quant::within_cap(&sse, b.sse_cap) {
+            bail!(
+                "refusing to claim bounty {}: the model misses the cap (float MSE {:.6}, quantized MSE {:.6}, cap MSE {:.6}); nothing was submitted",
+                a.bounty, report.float_mse, report.quantized_mse, mse_cap
+            );
+        }
+        if !json {
+            eprintln!("float MSE {:.6}, quantized MSE {:.6}, cap {:.6}: the model meets the cap", report.float_mse, report.quantized_mse, mse_cap);
+        }
+        (Box::new(qm), json!({"float_mse": report.float_mse, "quantized_mse": report.quantized_mse, "mse_cap": mse_cap}))
+    } else {
+        let net = io::load_network(&a.model)?;
+        ensure!(
+            net.kind() == kind,
+            "bounty {}'s key is for {} models; {} is a {} model: nothing was done",
+            a.bounty, kind_spec(&kind), a.model.display(), kind_spec(&net.kind())
         );
-    }
-    if !json {
-        eprintln!("float MSE {:.6}, quantized MSE {:.6}, cap {:.6}: the model meets the cap", report.float_mse, report.quantized_mse, mse_cap);
-    }
+        let (qm, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+        let loss = qm.loss_on(&qds)?;
+        let cap = cap_text(&kind, &qds, b.sse_cap);
+        if !quant::within_cap(&loss, b.sse_cap) {
+            bail!("refusing to claim bounty {}: the model misses the cap ({}; cap: {cap}); nothing was submitted", a.bounty, report.summary());
+        }
+        if !json {
+            eprintln!("{}; cap: {cap}: the model meets the cap", report.summary());
+        }
+        (Box::new(qm), serde_json::to_value(&report)?)
+    };
     let ipfs = Ipfs::new(&net.ipfs_api);
     // Before any proving: is the key one nobody can forge with?
     crate::ceremony_chain::check_bounty_key(&chain, &ipfs, &vk, &chain::account_of(&keypair), a.accept_unverified_key, json).await?;
     let pb = spinner(json, "fetching the proving key from IPFS (or the cache) and checking it against the registered key");
     let pk = proving_key_for(&vk, a.proving_key.as_deref(), &ipfs).await?;
-    let request = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id: a.bounty, sse_cap: b.sse_cap };
+    let request = ClaimRequest { dataset: &qds, model: &*model, organizer_pk, payee, bounty_id: a.bounty, sse_cap: b.sse_cap };
     let claim = prover::prepare_claim(&request, &mut OsRng)?;
     pb.set_message("proving (Groth16)");
     let started = Instant::now();
     let assignment = claim.assignment.clone();
     let shape = qds.shape;
+    let circuit_kind = kind.clone();
     let proof = tokio::task::spawn_blocking(move || {
-        prover::prove_with(&pk, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(assignment) }, &mut OsRng)
+        prover::prove_with(&pk, &ClaimCircuit { kind: circuit_kind, shape, assignment: Some(assignment) }, &mut OsRng)
     })
     .await??;
     let proving_seconds = started.elapsed().as_secs_f64();
@@ -585,7 +640,7 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
 
     // The envelope is kept before anything is sent, so `zkml deliver` can finish the claim if this process
     // stops between the two transactions.
-    let file = ClaimFile::new(&qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+    let file = ClaimFile::new(&vk.kind(), &qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
     let saved = save_pending_claim(a.bounty, &file)?;
     let envelope_hash = fr_to_bytes(&claim.envelope.hash());
 
@@ -619,11 +674,14 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
     let delivered = delivered.with_context(|| format!("bounty {} was not delivered (envelope kept in {})", a.bounty, saved.display()))?;
     let _ = std::fs::remove_file(&saved);
     let fees = claim_fee + delivered.fee;
+    let mut value = json!({"bounty": a.bounty, "payee": delivered.payee.to_string(), "amount": delivered.amount.to_string(), "fees": fees.to_string(),
+               "block": delivered.block_hash, "proving_seconds": proving_seconds, "envelope_hash": files::to_hex(&envelope_hash)});
+    if let (Some(v), Some(m)) = (value.as_object_mut(), metrics.as_object()) {
+        v.extend(m.clone());
+    }
     print(
         json,
-        json!({"bounty": a.bounty, "payee": delivered.payee.to_string(), "amount": delivered.amount.to_string(), "fees": fees.to_string(),
-               "block": delivered.block_hash, "proving_seconds": proving_seconds, "envelope_hash": files::to_hex(&envelope_hash),
-               "float_mse": report.float_mse, "quantized_mse": report.quantized_mse, "mse_cap": mse_cap}),
+        value,
         || format!("bounty {} paid: {} to {} (finalized in {}); proved in {proving_seconds:.1} s, fees {}",
                    a.bounty, chain::tokens(delivered.amount), delivered.payee, delivered.block_hash, chain::tokens(fees)),
     );
@@ -765,6 +823,15 @@ pub async fn retrieve_model(bounty: u64, secret_key: &Path, out: &Path, net: &En
         .collect::<Result<Vec<_>>>()?;
     let shared = zkml_primitives::keys::shared_point(&sk, &competitor_pk);
     let params = zkml_primitives::keys::decrypt(&ciphertext, &shared, nonce);
+    let kind = chain.verifying_key(&b.issuer, b.verifying_key).await?.map(|k| k.kind()).unwrap_or(ModelKind::LINEAR_REGRESSION);
+    if kind != ModelKind::LINEAR_REGRESSION {
+        let qm = zkml::circuit::models::QuantNetwork::from_field_params(&kind, &shape, &params)?;
+        let path = io::save_quantized_model(out, &qm, &scales)?;
+        print(json, json!({"bounty": bounty, "out": path, "payee": claim.payee.to_string(), "kind": kind_spec(&kind), "params": qm.params}), || {
+            format!("decrypted the {} model of bounty {bounty} (paid to {}): wrote {}", kind_spec(&kind), claim.payee, path.display())
+        });
+        return Ok(());
+    }
     let qm = QuantModel::from_field_params(&params, &shape)?;
     io::save_model(out, &qm.dequantize(&shape, &scales))?;
     print(json, json!({"bounty": bounty, "out": out, "payee": claim.payee.to_string(), "w_q": qm.w_q, "b_q": qm.b_q}), || {

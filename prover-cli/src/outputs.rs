@@ -46,10 +46,10 @@ pub(crate) fn key_files(prefix: &Path, force: bool) -> Result<()> {
     refuse_existing(&[crate::with_ext(prefix, ".pk"), crate::with_ext(prefix, ".vk")], force)
 }
 
-/// W.npy and b.npy in `dir`.
+/// W.npy and b.npy (a linear regression) or model.json (other kinds) in `dir`.
 pub(crate) fn model_files(dir: &Path, force: bool) -> Result<()> {
     ensure!(!dir.exists() || dir.is_dir(), "{} is a file; --out names a directory for W.npy and b.npy", dir.display());
-    refuse_existing(&[dir.join("W.npy"), dir.join("b.npy")], force)
+    refuse_existing(&[dir.join("W.npy"), dir.join("b.npy"), dir.join("model.json")], force)
 }
 
 /// X.npy and Y.npy in `dir`.

@@ -4,10 +4,12 @@
 //! the integer evaluation here is the same arithmetic, and tests hold the two together.
 pub mod network;
 pub mod quantize;
+pub mod report;
 pub mod spec;
 
 pub use network::{Dense, ModelFile, Network};
 pub use quantize::{ActivationOverflow, QuantNetwork};
+pub use report::{simulate_network, KindReport};
 pub use spec::{kind_spec, parse_kind};
 
 use crate::quant::{self, QuantDataset, QuantModel};
