@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zkml::{
     chain::{self, runtime, AccountId32, Chain, CompetitionInfo},
-    circuit::ClaimCircuit,
+    circuit::{models::kind_spec, ClaimCircuit},
     files::{self, EntryFile},
     io,
     ipfs::Ipfs,
@@ -35,6 +35,7 @@ use zkml_primitives::{
     encoding::{fr_from_bytes, fr_to_bytes},
     groth16,
     keys::{random_secret, PublicKey},
+    model::ModelKind,
 };
 
 use runtime::runtime_types::pallet_zkml_bounties::competition::{CompetitionPhase, PublicScore, Validation};
@@ -64,13 +65,20 @@ async fn organizer_key_for(chain: &Chain, organizer: &AccountId32, shape: Shape,
         let h: [u8; 32] = files::from_hex(h, "verifying key hash")?.try_into().map_err(|_| anyhow!("a verifying key hash is 32 bytes"))?;
         let vk = chain.verifying_key(organizer, h).await?.ok_or_else(|| anyhow!("{organizer} has no verifying key {}", files::to_hex(&h)))?;
         ensure!(Shape::from(&vk.shape) == shape, "verifying key {} is for another shape than the {what} ({}x{}x{})", files::to_hex(&h), shape.m, shape.p, shape.n);
+        ensure!(
+            vk.kind() == ModelKind::LINEAR_REGRESSION,
+            "verifying key {} is for {} models: the chain runs competitions of every kind, but the CLI's competition \
+             commands handle linear regression only so far",
+            files::to_hex(&h),
+            kind_spec(&vk.kind())
+        );
         return Ok(h);
     }
     let mine: Vec<_> = chain
         .verifying_keys()
         .await?
         .into_iter()
-        .filter(|(_, k)| Shape::from(&k.shape) == shape && &k.registrant == organizer)
+        .filter(|(_, k)| Shape::from(&k.shape) == shape && &k.registrant == organizer && k.kind() == ModelKind::LINEAR_REGRESSION)
         .collect();
     match mine.as_slice() {
         [(h, _)] => Ok(*h),

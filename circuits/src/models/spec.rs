@@ -6,6 +6,9 @@ use zkml_primitives::model::{ModelKind, Task};
 pub fn parse_kind(spec: &str) -> Result<ModelKind> {
     let mut parts = spec.trim().split(':');
     let head = parts.next().unwrap_or_default();
+    if head != "linear" && head != "mlp" {
+        bail!("unsupported model kind {head:?}: linear or mlp (e.g. linear:classes=2, mlp:64,32:classes=10)");
+    }
     let mut hidden = None;
     let mut task = Task::Regression;
     for part in parts {
