@@ -1,8 +1,8 @@
 //! # zkml bounties
 //!
 //! ML competitions whose payout is released by the runtime itself against a Groth16 proof (BN254) that a
-//! quantized linear model reaches an MSE cap on a registered dataset, with the model delivered encrypted to
-//! the organizer. Everything the proof's public inputs need is rebuilt here from on-chain data with
+//! quantized model reaches a loss cap on a registered dataset (an SSE for regressors, a count of misclassified
+//! samples for classifiers), with the model delivered encrypted to the organizer. Everything the proof's public inputs need is rebuilt here from on-chain data with
 //! [`zkml_primitives`], the crate the prover uses too.
 //!
 //! ## Lifecycle
@@ -10,6 +10,10 @@
 //!    `zkml_primitives::dataset`), its IPFS CID, its shape `(m, p, n)` and the quantization scales.
 //! 2. The organizer calls [`Pallet::register_verifying_key`]: the key is decoded and checked (exactly the
 //!    compressed size of a key for the claim layout's 8 public inputs) and is referenced by its `blake2_256`.
+//!    It is registered for a shape and a **model kind** ([`ModelKindInfo`]: linear or MLP, regression or
+//!    K-class classification), which fixes what its proofs measure and the parameter count of a delivery; a
+//!    classifier's dataset must hold one label column at scale `2^0` (checked when a bounty or competition
+//!    uses it).
 //! 3. The organizer calls [`Pallet::post_bounty`] naming one of *their own* datasets, one of *their own* keys
 //!    for the dataset's shape, their BabyJubJub public key, the SSE cap and the amount (at least
 //!    [`Config::MinBountyAmount`]). The amount is held ([`HoldReason::BountyEscrow`]) until paid or refunded.
