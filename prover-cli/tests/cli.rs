@@ -447,3 +447,73 @@ fn an_endpoint_that_never_answers_times_out() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("127.0.0.1:{port} did not answer within 2 s")) && err.contains("connecting"), "{err}");
 }
+
+/// The offline flow for an MLP classifier: a `zkml-model/1` file, labels, `--kind`, `--max-errors`, and the
+/// decrypted `model.json` holding exactly the proven integers.
+#[test]
+fn offline_flow_for_an_mlp_classifier() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use zkml::circuit::models::{Dense, Network, QuantNetwork};
+    use zkml_primitives::model::Task;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
+    let mut rng = StdRng::seed_from_u64(5);
+    let dense = |i: usize, o: usize, rng: &mut StdRng| Dense {
+        w: Array2::from_shape_fn((i, o), |_| rng.gen_range(-1.0..1.0)),
+        b: Array1::from_shape_fn(o, |_| rng.gen_range(-0.2..0.2)),
+    };
+    let net = Network { task: Task::Classification { classes: 3 }, layers: vec![dense(3, 4, &mut rng), dense(4, 3, &mut rng)] };
+    let x = Array2::from_shape_fn((16, 3), |_| rng.gen_range(-2.0..2.0));
+    let mut labels = net.predict_classes(&x);
+    labels[2] = (labels[2] + 1) % 3;
+    let y = Array1::from_iter(labels.iter().map(|l| *l as f64));
+    std::fs::create_dir_all(tmp.path().join("dataset")).unwrap();
+    write_npy(tmp.path().join("dataset/X.npy"), &x).unwrap();
+    write_npy(tmp.path().join("dataset/Y.npy"), &y).unwrap();
+    std::fs::write(d("model.json"), serde_json::to_string(&net.to_file()).unwrap()).unwrap();
+
+    let sim = json(&["simulate", "--dataset", &d("dataset"), "--model", &d("model.json")]);
+    assert_eq!(sim["kind"], "mlp:4:classes=3");
+    assert_eq!(sim["metric"], "misclassified");
+    assert_eq!(sim["quantized_loss"], "1");
+    assert_eq!(sim["differing_predictions"], serde_json::json!([]));
+
+    json(&["keygen", "--out", &d("keys/org")]);
+    let setup = json(&["setup", "--dataset", &d("dataset"), "--kind", "mlp:4:classes=3", "--out", &d("keys/mlp")]);
+    assert_eq!(setup["kind"], "mlp:4:classes=3");
+    let prove = |cap: &[&str]| {
+        let mut args = vec![
+            "prove", "--dataset", &d("dataset"), "--model", &d("model.json"), "--proving-key", &d("keys/mlp.pk"),
+            "--organizer-key", &d("keys/org_public.json"), "--payee", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+            "--bounty-id", "3", "--out", &d("claim.json"), "--force",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(cap.iter().map(|s| s.to_string()));
+        args
+    };
+    let args = prove(&["--mse-cap", "1"]);
+    let wrong_metric = fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(wrong_metric.contains("--max-errors"), "{wrong_metric}");
+    let args = prove(&["--max-errors", "0"]);
+    let too_strict = fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(too_strict.contains("misclassifies 1 of 16"), "{too_strict}");
+    let args = prove(&["--max-errors", "1"]);
+    json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(json(&["verify", "--verifying-key", &d("keys/mlp.vk"), "--claim", &d("claim.json"), "--dataset", &d("dataset")])["valid"], true);
+    let dec = json(&[
+        "decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", &d("claim.json"), "--verifying-key", &d("keys/mlp.vk"),
+        "--dataset", &d("dataset"), "--out", &d("won"),
+    ]);
+    let ds = quant::FloatDataset { x: x.clone(), y: y.clone().into_shape_with_order((16, 1)).unwrap() };
+    let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings { y_frac_bits: Some(0), ..Default::default() }).unwrap()).unwrap();
+    let proven = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    assert_eq!(dec["params"], serde_json::json!(proven.params));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("won/model.json")).unwrap()).unwrap();
+    assert_eq!(saved["kind"], "mlp:4:classes=3");
+    assert_eq!(saved["params"], serde_json::json!(proven.params));
+    // A kind that does not fit the data is refused before any key is made.
+    let err = fails(&["setup", "--dataset", &d("dataset"), "--kind", "mlp:4:classes=1", "--out", &d("keys/bad")]);
+    assert!(err.contains("2 to 1024 classes"), "{err}");
+}
