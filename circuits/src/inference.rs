@@ -2,8 +2,8 @@
 //! residual scale, or class logits).
 //!
 //! Cost per sample: one product per weight (`Σ_l h_{l−1}·h_l`), and per hidden unit one
-//! [`relu_rescale`](crate::gadgets::rescale) (`Z_l + ACT_BITS + 2·DIV_BITS + 6` with `Z_l` the layer's
-//! pre-activation bits).
+//! [`relu_rescale`](crate::gadgets::rescale) (`Z_l + ACT_BITS + (DIV_BITS − 1) + 6` with `Z_l` the layer's
+//! pre-activation bits); once per hidden layer, the divisor's co-divisor (`DIV_BITS + 2`).
 //!
 //! # Bounds (why no value wraps the field)
 //! Parameters are range-checked at their layout widths (`zkml_primitives::model`), inputs are `|x| ≤ 2^14`
@@ -14,7 +14,7 @@
 //! differences; regression residuals `y·2^16 − z` stay below `2^79`, their squares below `2^158` and the SSE of
 //! at most `2^40` of them below `2^198`.
 use crate::{
-    gadgets::rescale::relu_rescale_forced,
+    gadgets::rescale::{divisor_cofactor, relu_rescale_forced},
     r1cs::{R1cs, R1csError},
     signal::{mul, Signal},
 };
@@ -81,6 +81,11 @@ pub fn outputs(
     let bounds = layer_bounds(kind, shape);
     let layers = widths.len() - 1;
     let layer_params: usize = (1..widths.len()).map(|l| (widths[l - 1] as usize + 1) * widths[l] as usize).sum();
+    // Each hidden layer's divisor is a power of two `d = 2^s`, proven once by its co-divisor `d·e = 2^R`.
+    let remainder_bits = DIV_BITS - 1;
+    let cofactors = (0..layers - 1)
+        .map(|l| divisor_cofactor(cs, &params[layer_params + l], remainder_bits, None))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut values = Vec::with_capacity(shape.m as usize);
     for i in 0..shape.m as usize {
         let mut act: Vec<Signal> = (0..shape.p as usize).map(|j| x(i, j)).collect();
@@ -94,7 +99,7 @@ pub fn outputs(
                     .enumerate()
                     .map(|(u, z)| {
                         let forced = forced_activation((i, l, u));
-                        relu_rescale_forced(cs, z, divisor, bounds[l - 1] + 2, ACT_BITS, DIV_BITS, forced)
+                        relu_rescale_forced(cs, z, divisor, &cofactors[l - 1], bounds[l - 1] + 2, ACT_BITS, remainder_bits, forced)
                     })
                     .collect::<Result<_, _>>()?
             } else {

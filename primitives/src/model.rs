@@ -21,7 +21,7 @@
 //! ## Fixed point (bit widths are protocol constants, range-checked in the circuit)
 //! Linear models use [`crate::dataset::W_BITS`] / [`crate::dataset::B_BITS`]. An MLP's hidden activation is
 //! `a = ⌊ReLU(z) / d⌋` for the integer pre-activation `z = a_prev · W + b`, with `a ∈ [0, 2^ACT_BITS)`, the
-//! divisor `d ∈ [1, 2^(DIV_BITS−1))` private (part of the model), weights of [`MLP_W_BITS`] and biases of
+//! divisor `d` a private power of two below `2^(DIV_BITS−1)` (part of the model), weights of [`MLP_W_BITS`] and biases of
 //! [`MLP_B_BITS`] bits. Classifiers predict the first index of the largest logit (numpy's `argmax`).
 use crate::dataset::{Shape, B_BITS, MAX_FEATURES, W_BITS, X_BITS};
 use alloc::vec::Vec;
@@ -32,7 +32,7 @@ pub const ACT_BITS: u32 = 24;
 pub const MLP_W_BITS: u32 = 32;
 /// Bits of an MLP bias (signed).
 pub const MLP_B_BITS: u32 = 64;
-/// Bits of an MLP rescaling divisor (signed, like every parameter): `d ∈ [1, 2^(DIV_BITS−1))`.
+/// Bits of an MLP rescaling divisor (signed, like every parameter): `d = 2^s` with `0 ≤ s ≤ DIV_BITS − 2`.
 pub const DIV_BITS: u32 = 48;
 /// Most hidden layers an MLP may have.
 pub const MAX_HIDDEN_LAYERS: usize = 8;

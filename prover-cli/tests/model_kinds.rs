@@ -324,8 +324,9 @@ fn constraint_counts_of_classifiers_and_mlps() {
     let bounds = layer_bounds(&kind, &shape);
     let z = bounds[0] as usize + 2;
     let d = difference_bits(bounds[1]) as usize;
-    let rescale = z + ACT_BITS as usize + 2 * DIV_BITS as usize + 6;
+    let rescale = z + ACT_BITS as usize + (DIV_BITS as usize - 1) + 6;
     let model = (p * h + h * k) * 33 + (h + k) * 65 + 49;
-    assert_eq!(counts(kind, shape), [model, m * (p * h + h * k + h * rescale), m * (k * (d + 3) + 1 + 2) + cap]);
+    let cofactor = DIV_BITS as usize + 2;
+    assert_eq!(counts(kind, shape), [model, cofactor + m * (p * h + h * k + h * rescale), m * (k * (d + 3) + 1 + 2) + cap]);
     println!("MLP 64-32-10: {} constraints per sample in inference and metric", p * h + h * k + h * rescale + k * (d + 3) + 3);
 }
