@@ -14,7 +14,7 @@ use zkml::{
     quant::{self, QuantDataset, QuantModel, Settings},
     train::least_squares,
 };
-use zkml_e2e::{repo_root, Network};
+use zkml_e2e::{balance, repo_root, Network};
 use zkml_primitives::encoding::fr_to_bytes;
 
 const AMOUNT: &str = "5";
@@ -28,10 +28,6 @@ fn hex_account(a: &AccountId32) -> String {
 
 fn str_of(v: &serde_json::Value, key: &str) -> String {
     v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
-}
-
-fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &AccountId32) -> u128 {
-    rt.block_on(async { Chain::connect(url).await?.free_balance(who).await }).expect("balance")
 }
 
 #[test]

@@ -7,12 +7,12 @@
 use std::path::Path;
 use subxt_signer::sr25519::dev;
 use zkml::{
-    chain::{self, AccountId32, Chain},
+    chain::{self, AccountId32},
     circuit::models::{Network, QuantNetwork},
     files, io,
     quant::{self, QuantDataset, Settings},
 };
-use zkml_e2e::{repo_root, Network as Net};
+use zkml_e2e::{balance, repo_root, Network as Net};
 
 fn python(args: &[&str]) {
     let py = repo_root().join(".venv/bin/python");
@@ -23,10 +23,6 @@ fn python(args: &[&str]) {
 
 fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
-}
-
-fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &AccountId32) -> u128 {
-    rt.block_on(async { Chain::connect(url).await?.free_balance(who).await }).expect("balance")
 }
 
 #[test]

@@ -80,7 +80,8 @@ pub fn outputs(
     let widths = kind.widths(shape);
     let bounds = layer_bounds(kind, shape);
     let layers = widths.len() - 1;
-    let layer_params: usize = (1..widths.len()).map(|l| (widths[l - 1] as usize + 1) * widths[l] as usize).sum();
+    // Callers validated the kind on the shape, so the count fits `usize`.
+    let layer_params = kind.divisors_start(shape).unwrap_or(0) as usize;
     // Each hidden layer's divisor is a power of two `d = 2^s`, proven once by its co-divisor `d·e = 2^R`.
     let remainder_bits = DIV_BITS - 1;
     let cofactors = (0..layers - 1)

@@ -173,13 +173,19 @@ impl ModelKind {
 
     /// Number of model parameters (the ciphertext length), checked; `None` on overflow.
     pub fn params_count(&self, shape: &Shape) -> Option<u64> {
+        self.divisors_start(shape)?.checked_add(self.hidden_layers() as u64)
+    }
+
+    /// Index of the first rescaling divisor: the count of all layers' weights and biases (checked; `None` on
+    /// overflow). Layer `l`'s weights start at the sum of the earlier layers' `(inputs + 1) · outputs`.
+    pub fn divisors_start(&self, shape: &Shape) -> Option<u64> {
         let widths = self.widths(shape);
         let mut total: u64 = 0;
         for pair in widths.windows(2) {
             let (i, o) = (pair[0] as u64, pair[1] as u64);
             total = total.checked_add(i.checked_mul(o)?)?.checked_add(o)?;
         }
-        total.checked_add(self.hidden_layers() as u64)
+        Some(total)
     }
 
     /// Bit width of parameter `index` (see the module docs for the order), or `None` past the end.

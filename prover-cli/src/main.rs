@@ -628,6 +628,28 @@ pub(crate) fn spinner(json: bool, msg: &str) -> Progress {
     Progress::start(json, msg)
 }
 
+/// `prove`: encrypts the model, proves the claim with the key in `proving_key`, checks the proof against the
+/// key's own verifying key before handing it out, and writes the claim file; returns the proving seconds.
+fn prove_to_file(req: &ClaimRequest, proving_key: &Path, out: &Path, json: bool) -> Result<f64> {
+    let claim = prover::prepare_claim(req, &mut OsRng)?;
+    let pb = spinner(json, "loading proving key");
+    let pk = read_proving_key(proving_key)?;
+    pb.set_message("proving");
+    let started = Instant::now();
+    let kind = req.model.kind();
+    let circuit = ClaimCircuit { kind: kind.clone(), shape: req.dataset.shape, assignment: Some(claim.assignment.clone()) };
+    let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
+    let seconds = started.elapsed().as_secs_f64();
+    pb.finish_and_clear();
+    let proof_bytes = groth16::encode_proof(&proof);
+    groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
+        .map_err(|e| anyhow::anyhow!("the fresh proof does not verify (is the proving key for {}?): {e}", kind_spec(&kind)))?;
+    let ds = req.dataset;
+    let file = ClaimFile::new(&kind, &ds.shape, &ds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
+    files::write_json(out, &file)?;
+    Ok(seconds)
+}
+
 fn parse_kind_arg(s: &str) -> std::result::Result<ModelKind, String> {
     parse_kind(s).map_err(|e| e.to_string())
 }
@@ -874,20 +896,7 @@ fn run(cli: Cli) -> Result<()> {
             let (qm, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
             eprintln!("{}", report.summary());
             let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id, sse_cap: cap };
-            let claim = prover::prepare_claim(&req, &mut OsRng)?;
-            let pb = spinner(json, "loading proving key");
-            let pk = read_proving_key(&proving_key)?;
-            pb.set_message("proving");
-            let started = Instant::now();
-            let circuit = ClaimCircuit { kind: qm.kind.clone(), shape: qds.shape, assignment: Some(claim.assignment.clone()) };
-            let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
-            let seconds = started.elapsed().as_secs_f64();
-            pb.finish_and_clear();
-            let proof_bytes = groth16::encode_proof(&proof);
-            groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
-                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify (is the proving key for {}?): {e}", kind_spec(&qm.kind)))?;
-            let file = ClaimFile::new(&circuit.kind, &qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
-            files::write_json(&out, &file)?;
+            let seconds = prove_to_file(&req, &proving_key, &out, json)?;
             let mut value = serde_json::to_value(&report)?;
             value["claim"] = json!(out);
             value["proving_seconds"] = json!(seconds);
@@ -908,21 +917,7 @@ fn run(cli: Cli) -> Result<()> {
             let (qm, report) = quant::simulate(&ds, &fm, &qds)?;
             eprintln!("float MSE {:.9}, quantized MSE {:.9}", report.float_mse, report.quantized_mse);
             let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id, sse_cap };
-            let claim = prover::prepare_claim(&req, &mut OsRng)?;
-            let pb = spinner(json, "loading proving key");
-            let pk = read_proving_key(&proving_key)?;
-            pb.set_message("proving");
-            let started = Instant::now();
-            let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: qds.shape, assignment: Some(claim.assignment.clone()) };
-            let proof = prover::prove_with(&pk, &circuit, &mut OsRng)?;
-            let seconds = started.elapsed().as_secs_f64();
-            pb.finish_and_clear();
-            let proof_bytes = groth16::encode_proof(&proof);
-            // Check before handing it out: a proof against the key's own verifying key.
-            groth16::verify_inputs(&groth16::prepare(&pk.pk.vk), &proof, &claim.assignment.statement.public_inputs())
-                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
-            let file = ClaimFile::new(&circuit.kind, &qds.shape, &qds.scales, &claim.assignment.statement, &claim.envelope, &proof_bytes);
-            files::write_json(&out, &file)?;
+            let seconds = prove_to_file(&req, &proving_key, &out, json)?;
             print(json, json!({"claim": out, "proving_seconds": seconds, "float_mse": report.float_mse, "quantized_mse": report.quantized_mse}), || {
                 format!("proved in {seconds:.2} s; wrote {}", out.display())
             });

@@ -9,6 +9,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// `who`'s free balance on the node at `url`.
+pub fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &zkml::chain::AccountId32) -> u128 {
+    rt.block_on(async { zkml::chain::Chain::connect(url).await?.free_balance(who).await }).expect("balance")
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }

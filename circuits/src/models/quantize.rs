@@ -167,7 +167,7 @@ impl QuantNetwork {
         let mut hidden = Vec::new();
         let widths = self.kind.widths(shape);
         let layers = widths.len() - 1;
-        let layer_params: usize = (1..widths.len()).map(|l| (widths[l - 1] as usize + 1) * widths[l] as usize).sum();
+        let layer_params = self.kind.divisors_start(shape).unwrap_or(0) as usize;
         let mut act: Vec<i128> = x_q.iter().map(|v| *v as i128).collect();
         let mut offset = 0;
         for l in 1..=layers {
@@ -196,36 +196,33 @@ impl QuantNetwork {
     /// The loss the circuit proves on a quantized dataset: SSE (as a field element: it may exceed 128 bits) or
     /// the number of misclassified samples.
     pub fn loss(&self, shape: &Shape, x_q: &[i64], y_q: &[i64]) -> Result<Fr, ActivationOverflow> {
-        let (p, n) = (shape.p as usize, shape.n as usize);
-        let mut loss = Fr::from(0u64);
-        for i in 0..shape.m as usize {
-            let out = self.outputs(shape, &x_q[i * p..(i + 1) * p]).map_err(|e| ActivationOverflow { sample: Some(i), ..e })?;
-            match self.kind.task() {
-                Task::Regression => {
-                    for k in 0..n {
-                        let r = ((y_q[i * n + k] as i128) << Y_SHIFT) - out[k];
-                        loss += fr_from_i128(r).square();
-                    }
-                }
-                Task::Classification { .. } => {
-                    let logits: Vec<Fr> = out.iter().map(|v| fr_from_i128(*v)).collect();
-                    if first_argmax(&logits) as i64 != y_q[i] {
-                        loss += Fr::from(1u64);
-                    }
-                }
+        if let Task::Classification { .. } = self.kind.task() {
+            let predicted = self.predict_classes(shape, x_q)?;
+            let errors = predicted.iter().zip(y_q).filter(|(p, y)| **p as i64 != **y).count();
+            return Ok(Fr::from(errors as u64));
+        }
+        let n = shape.n as usize;
+        let mut sse = Fr::from(0u64);
+        for (i, out) in self.all_outputs(shape, x_q)?.iter().enumerate() {
+            for k in 0..n {
+                let r = ((y_q[i * n + k] as i128) << Y_SHIFT) - out[k];
+                sse += fr_from_i128(r).square();
             }
         }
-        Ok(loss)
+        Ok(sse)
     }
 
-    /// The predicted class of every sample (classifiers).
+    /// The predicted class of every sample (classifiers): the first argmax of its logits, as the circuit takes it.
     pub fn predict_classes(&self, shape: &Shape, x_q: &[i64]) -> Result<Vec<usize>, ActivationOverflow> {
+        let outputs = self.all_outputs(shape, x_q)?;
+        Ok(outputs.iter().map(|out| first_argmax(&out.iter().map(|v| fr_from_i128(*v)).collect::<Vec<_>>())).collect())
+    }
+
+    /// The outputs of every sample, an overflow naming its sample.
+    fn all_outputs(&self, shape: &Shape, x_q: &[i64]) -> Result<Vec<Vec<i128>>, ActivationOverflow> {
         let p = shape.p as usize;
         (0..shape.m as usize)
-            .map(|i| {
-                let out = self.outputs(shape, &x_q[i * p..(i + 1) * p]).map_err(|e| ActivationOverflow { sample: Some(i), ..e })?;
-                Ok(first_argmax(&out.iter().map(|v| fr_from_i128(*v)).collect::<Vec<_>>()))
-            })
+            .map(|i| self.outputs(shape, &x_q[i * p..(i + 1) * p]).map_err(|e| ActivationOverflow { sample: Some(i), ..e }))
             .collect()
     }
 }

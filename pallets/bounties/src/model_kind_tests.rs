@@ -97,13 +97,7 @@ fn kind_claim(model: &QuantNetwork, key: &ProvingKey<Bn254>, bounty: BountyId, c
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
     let circuit = ClaimCircuit { kind: model.kind.clone(), shape: k.qds.shape, assignment: Some(claim.assignment) };
     let proof = prover::prove(key, &circuit, &mut rng).unwrap();
-    ClaimArgs {
-        proof: groth16::encode_proof(&proof).try_into().unwrap(),
-        envelope_hash: fr_to_bytes(&claim.envelope.hash()),
-        competitor_key: claim.envelope.competitor_pk.to_bytes(),
-        nonce: fr_to_bytes(&claim.envelope.nonce),
-        ciphertext: claim.envelope.ciphertext.iter().map(fr_to_bytes).collect::<Vec<_>>().try_into().unwrap(),
-    }
+    claim_args(&claim.envelope, &proof)
 }
 
 #[test]

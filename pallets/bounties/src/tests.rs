@@ -86,12 +86,17 @@ fn make_claim(bounty: BountyId, payee: u64) -> ClaimArgs {
     let claim = prover::prepare_claim(&req, &mut rng).unwrap();
     let circuit = ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape: f.qds.shape, assignment: Some(claim.assignment) };
     let proof = prover::prove(&f.proving_key, &circuit, &mut rng).unwrap();
+    claim_args(&claim.envelope, &proof)
+}
+
+/// What `claim` and `deliver` take for a proof of the claim whose envelope is `envelope`.
+fn claim_args(envelope: &zkml_primitives::claim::Envelope, proof: &ark_groth16::Proof<Bn254>) -> ClaimArgs {
     ClaimArgs {
-        proof: groth16::encode_proof(&proof).try_into().unwrap(),
-        envelope_hash: fr_to_bytes(&claim.envelope.hash()),
-        competitor_key: claim.envelope.competitor_pk.to_bytes(),
-        nonce: fr_to_bytes(&claim.envelope.nonce),
-        ciphertext: claim.envelope.ciphertext.iter().map(fr_to_bytes).collect::<Vec<_>>().try_into().unwrap(),
+        proof: groth16::encode_proof(proof).try_into().unwrap(),
+        envelope_hash: fr_to_bytes(&envelope.hash()),
+        competitor_key: envelope.competitor_pk.to_bytes(),
+        nonce: fr_to_bytes(&envelope.nonce),
+        ciphertext: envelope.ciphertext.iter().map(fr_to_bytes).collect::<Vec<_>>().try_into().unwrap(),
     }
 }
 
