@@ -29,6 +29,7 @@ use crate::{
         compare::is_equal,
         poseidon,
         range::{offset_to_value, pack_words, range_checked_variable, signed_bits},
+        tree_path::ForcedLevel,
     },
     r1cs::{R1cs, R1csError, ONE},
     inference,
@@ -60,6 +61,8 @@ pub struct WitnessOverrides {
     pub predicted_classes: Option<Vec<usize>>,
     /// MLP hidden activations `((sample, hidden layer from 1, unit), value)` claimed instead of `⌊ReLU(z)/d⌋`.
     pub activations: Option<Vec<((usize, usize, usize), Fr)>>,
+    /// Tree-ensemble branches or features `((sample, tree, level), claim)` instead of the true path's.
+    pub tree_levels: Option<Vec<((usize, usize, u32), ForcedLevel)>>,
 }
 
 /// Everything private (and the public statement) for one proof.
@@ -71,7 +74,8 @@ pub struct ClaimAssignment {
     pub x_q: Vec<i64>,
     /// `Y` row-major (`m × n`), quantized.
     pub y_q: Vec<i64>,
-    /// `W` row-major (`p × n`) then `b` (`n`), as field elements (signed integers for an honest prover).
+    /// The model's parameters in the kind's layout (`zkml_primitives::model`), as field elements: signed
+    /// integers for dense kinds, packed words for a tree ensemble; exactly what is encrypted.
     pub params: Vec<Fr>,
     pub competitor_sk: SecretScalar,
     pub nonce: Fr,
@@ -204,22 +208,39 @@ impl ClaimCircuit {
         enforce_equal(cs, &dataset_hash, &inputs[layout::DATASET_HASH]);
         rec.close(cs, "dataset");
 
-        // 2. Model parameters, range-checked at the widths of the kind's layout.
-        let params = (0..self.kind.params_count(&self.shape).unwrap_or(0) as usize)
-            .map(|i| {
-                let bits = self.kind.param_bits(&self.shape, i as u64).ok_or(BuildError::Shape)?;
-                Ok(range_checked_variable(cs, a.map(|a| a.params[i]), bits)?)
-            })
-            .collect::<Result<Vec<_>, BuildError>>()?;
-        rec.close(cs, "model");
-
-        // 3. Inference: the model's outputs (regression predictions or class logits) for every sample.
+        // 2.–3. Model parameters, range-checked at the widths of the kind's layout; then inference: the
+        // model's outputs (regression predictions or class logits) for every sample.
         let x = |i: usize, j: usize| offset_to_value(&x_offsets[i * p + j], X_BITS);
         let overrides = a.map(|a| &a.overrides);
-        let forced_activation = |key: (usize, usize, usize)| {
-            overrides.and_then(|o| o.activations.as_ref()).and_then(|v| v.iter().find(|(k, _)| *k == key)).map(|(_, v)| *v)
+        let (params, outputs) = match self.kind.tree_layout(&self.shape) {
+            Some(layout) => {
+                let model = inference::allocate_trees(cs, &layout, a.map(|a| a.params.as_slice()))?;
+                rec.close(cs, "model");
+                let forced = |key: (usize, usize, u32)| {
+                    overrides
+                        .and_then(|o| o.tree_levels.as_ref())
+                        .and_then(|v| v.iter().find(|(k, _)| *k == key))
+                        .map(|(_, v)| *v)
+                        .unwrap_or_default()
+                };
+                let outputs = inference::tree_outputs(cs, &self.kind, &self.shape, &layout, &model, &x, &forced)?;
+                (model.words, outputs)
+            }
+            None => {
+                let params = (0..self.kind.params_count(&self.shape).unwrap_or(0) as usize)
+                    .map(|i| {
+                        let bits = self.kind.param_bits(&self.shape, i as u64).ok_or(BuildError::Shape)?;
+                        Ok(range_checked_variable(cs, a.map(|a| a.params[i]), bits)?)
+                    })
+                    .collect::<Result<Vec<_>, BuildError>>()?;
+                rec.close(cs, "model");
+                let forced_activation = |key: (usize, usize, usize)| {
+                    overrides.and_then(|o| o.activations.as_ref()).and_then(|v| v.iter().find(|(k, _)| *k == key)).map(|(_, v)| *v)
+                };
+                let outputs = inference::outputs(cs, &self.kind, &self.shape, &params, &x, &forced_activation)?;
+                (params, outputs)
+            }
         };
-        let outputs = inference::outputs(cs, &self.kind, &self.shape, &params, &x, &forced_activation)?;
         rec.close(cs, "inference");
 
         // 4. Metric: the loss (SSE, or misclassified samples), and loss ≤ cap.

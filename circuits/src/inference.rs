@@ -1,7 +1,9 @@
 //! Inference: a model kind's outputs for every sample, as exact integers (regression predictions at the
 //! residual scale, or class logits).
 //!
-//! Cost per sample: one product per weight (`Σ_l h_{l−1}·h_l`), and per hidden unit one
+//! Tree ensembles: [`allocate_trees`] and [`tree_outputs`], one [`tree_leaf`] per sample and tree.
+//!
+//! Cost per sample (dense kinds): one product per weight (`Σ_l h_{l−1}·h_l`), and per hidden unit one
 //! [`relu_rescale`](crate::gadgets::rescale) (`Z_l + ACT_BITS + (DIV_BITS − 1) + 6` with `Z_l` the layer's
 //! pre-activation bits); once per hidden layer, the divisor's co-divisor (`DIV_BITS + 2`).
 //!
@@ -14,15 +16,24 @@
 //! differences; regression residuals `y·2^16 − z` stay below `2^79`, their squares below `2^158` and the SSE of
 //! at most `2^40` of them below `2^198`.
 use crate::{
-    gadgets::rescale::{divisor_cofactor, relu_rescale_forced},
+    gadgets::{
+        range::{offset_to_value, pack_words, signed_bits},
+        rescale::{divisor_cofactor, relu_rescale_forced},
+        tree_path::{tree_leaf, ForcedLevel},
+    },
+    models::QuantizedModel,
     r1cs::{R1cs, R1csError},
-    signal::{mul, Signal},
+    signal::{enforce_equal, mul, witness, Signal},
 };
 use ark_bn254::Fr;
-use ark_ff::Field;
+use ark_ff::{AdditiveGroup, Field};
 use zkml_primitives::{
     dataset::{Shape, B_BITS, W_BITS, X_BITS},
-    model::{affine_bound_log2, difference_bits, ModelKind, ACT_BITS, DIV_BITS, MLP_B_BITS, MLP_W_BITS},
+    encoding::fr_from_i128,
+    model::{
+        affine_bound_log2, ceil_log2, difference_bits, ModelKind, TreeLayout, ACT_BITS, DIV_BITS, LEAF_BITS, MLP_B_BITS,
+        MLP_W_BITS,
+    },
 };
 
 /// `values[i][k]`: output `k` of sample `i`.
@@ -37,6 +48,8 @@ fn param_widths(kind: &ModelKind) -> (u32, u32) {
     match kind {
         ModelKind::Linear { .. } => (W_BITS, B_BITS),
         ModelKind::Mlp { .. } => (MLP_W_BITS, MLP_B_BITS),
+        // Not layers of weights: a tree ensemble's outputs come from [`tree_outputs`].
+        ModelKind::Trees { .. } => (LEAF_BITS, LEAF_BITS),
     }
 }
 
@@ -110,4 +123,82 @@ pub fn outputs(
         values.push(act);
     }
     Ok(Outputs { values, diff_bits: difference_bits(bounds[layers - 1]) })
+}
+
+/// A tree ensemble's parameters in the circuit: the encrypted words, and the values they pack.
+pub struct TreeSignals {
+    pub words: Vec<Signal>,
+    /// Node offsets `f + 2^k·(t + 2^15)`, all trees, breadth first.
+    pub nodes: Vec<Signal>,
+    /// Leaf values, all trees, left to right.
+    pub leaves: Vec<Signal>,
+}
+
+/// Allocates a tree ensemble from its words (`None` when generating keys): every node and leaf decomposed into
+/// its bits (so range-checked at its width), allocated as one variable each (short rows for the multiplexers),
+/// and packed back into the words that are encrypted. Cost: `nodes·(node_bits + 1) + leaves·(LEAF_BITS + 1) +
+/// words`.
+pub fn allocate_trees(cs: &mut R1cs, layout: &TreeLayout, words: Option<&[Fr]>) -> Result<TreeSignals, R1csError> {
+    // Words that do not unpack (no honest prover has them) give zeros, which the packing rows then reject.
+    let values = words.map(|w| {
+        QuantizedModel::tree_values_from_words(layout, w).unwrap_or_else(|_| vec![0; layout.nodes() + layout.leaves()])
+    });
+    let value = |i: usize| values.as_ref().map(|v| fr_from_i128(v[i] as i128));
+    let mut node_offsets = Vec::with_capacity(layout.nodes());
+    let mut nodes = Vec::with_capacity(layout.nodes());
+    for i in 0..layout.nodes() {
+        let offset = signed_bits(cs, value(i), layout.node_bits)?;
+        let var = witness(cs, offset.value)?;
+        enforce_equal(cs, &var, &offset);
+        node_offsets.push(var.clone());
+        nodes.push(var);
+    }
+    let mut leaf_offsets = Vec::with_capacity(layout.leaves());
+    let mut leaves = Vec::with_capacity(layout.leaves());
+    for i in 0..layout.leaves() {
+        let offset = signed_bits(cs, value(layout.nodes() + i), LEAF_BITS)?;
+        let var = witness(cs, offset.value)?;
+        enforce_equal(cs, &var, &offset);
+        leaves.push(offset_to_value(&var, LEAF_BITS));
+        leaf_offsets.push(var);
+    }
+    let mut packed = pack_words(cs, &node_offsets, layout.node_bits)?;
+    packed.extend(pack_words(cs, &leaf_offsets, LEAF_BITS)?);
+    Ok(TreeSignals { words: packed, nodes, leaves })
+}
+
+/// Unsigned bits of a difference of two tree-ensemble outputs (each a sum of at most `T` leaves).
+pub fn tree_diff_bits(layout: &TreeLayout) -> u32 {
+    difference_bits(LEAF_BITS - 1 + ceil_log2(layout.trees as u64))
+}
+
+/// Every sample's outputs: group `g` sums the leaves of trees `τ ≡ g (mod G)`; a binary classifier's one score
+/// `s` gives the logits `[0, s]`. `forced((sample, tree, level))` is a malicious prover's claim (tests).
+pub fn tree_outputs(
+    cs: &mut R1cs,
+    kind: &ModelKind,
+    shape: &Shape,
+    layout: &TreeLayout,
+    model: &TreeSignals,
+    x: &dyn Fn(usize, usize) -> Signal,
+    forced: &dyn Fn((usize, usize, u32)) -> ForcedLevel,
+) -> Result<Outputs, R1csError> {
+    let binary = kind.outputs(shape) as usize != layout.groups;
+    let mut values = Vec::with_capacity(shape.m as usize);
+    for i in 0..shape.m as usize {
+        let row: Vec<Signal> = (0..shape.p as usize).map(|j| x(i, j)).collect();
+        let mut groups = vec![Signal::constant(Fr::ZERO); layout.groups];
+        for tau in 0..layout.trees {
+            let nodes = &model.nodes[tau * layout.nodes_per_tree..(tau + 1) * layout.nodes_per_tree];
+            let leaves = &model.leaves[tau * layout.leaves_per_tree..(tau + 1) * layout.leaves_per_tree];
+            let leaf = tree_leaf(cs, nodes, leaves, &row, layout.feature_bits, &|level| forced((i, tau, level)))?;
+            let g = tau % layout.groups;
+            groups[g] = groups[g].clone().add_scaled(Fr::ONE, &leaf);
+        }
+        if binary {
+            groups.insert(0, Signal::constant(Fr::ZERO));
+        }
+        values.push(groups);
+    }
+    Ok(Outputs { values, diff_bits: tree_diff_bits(layout) })
 }

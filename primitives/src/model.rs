@@ -5,7 +5,8 @@
 //! - the **task**: regression (the dataset's `Y` holds `n` targets; the metric is the sum of squared errors) or
 //!   classification into `k` classes (the dataset's `Y` is one column of labels `0..k`, stored at scale `2^0`;
 //!   the metric is the number of misclassified samples, so "accuracy ≥ a" is "errors ≤ ⌊(1 − a)·m⌋");
-//! - the **architecture**: a linear model, or a multilayer perceptron with ReLU hidden layers of given widths;
+//! - the **architecture**: a linear model, a multilayer perceptron with ReLU hidden layers of given widths, or
+//!   an ensemble of decision trees of a given count and depth;
 //! - hence the number and order of the model parameters that are encrypted to the organizer.
 //!
 //! Both metrics are losses (smaller is better) under a `u128` cap, public input 1 of the claim layout, so the
@@ -17,6 +18,12 @@
 //! - Linear: `W` row-major (`p × o`), then `b` (`o`), where `o = n` for regression and `k` for classification.
 //! - MLP with widths `p = h_0, h_1, …, h_L, o`: for each layer `l = 1..=L+1`, `W_l` row-major (`h_{l−1} × h_l`)
 //!   then `b_l`; then one rescaling divisor per hidden layer (`d_1 … d_L`).
+//! - Trees (`T` trees of depth `D`, [`TreeLayout`]): packed words ([`crate::dataset::pack`]) of every tree's
+//!   internal nodes (tree by tree, each in breadth-first order: node `j`'s children are `2j + 1` (left) and
+//!   `2j + 2` (right)), each node the signed value `t·2^k + f` of [`TreeLayout::node_bits`] bits (feature `f < 2^k`,
+//!   `k = ⌈log2 p⌉`, threshold `t` of [`THRESHOLD_BITS`]); then packed words of every tree's `2^D` leaves, left to
+//!   right, of [`LEAF_BITS`] bits each. Packing keeps the encrypted delivery to a few hundred words for a
+//!   hundred trees.
 //!
 //! ## Fixed point (bit widths are protocol constants, range-checked in the circuit)
 //! Linear models use [`crate::dataset::W_BITS`] / [`crate::dataset::B_BITS`]. An MLP's hidden activation is
@@ -40,6 +47,14 @@ pub const MAX_HIDDEN_LAYERS: usize = 8;
 pub const MAX_CLASSES: u32 = 1 << 10;
 /// Widest hidden layer.
 pub const MAX_WIDTH: u32 = 1 << 12;
+/// Bits of a tree threshold (signed): one more than a feature's, so a threshold can lie beyond every value.
+pub const THRESHOLD_BITS: u32 = X_BITS + 1;
+/// Bits of a tree leaf (signed).
+pub const LEAF_BITS: u32 = 48;
+/// Most trees in an ensemble.
+pub const MAX_TREES: u32 = 1 << 12;
+/// Deepest tree (levels of decisions).
+pub const MAX_TREE_DEPTH: u32 = 10;
 
 /// What the model predicts, and so which metric its proofs bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +80,48 @@ pub enum ModelKind {
     Linear { task: Task },
     /// ReLU hidden layers of the given widths, then a linear output layer.
     Mlp { hidden: Vec<u32>, task: Task },
+    /// `trees` complete binary decision trees of `depth` levels (shallower trees are padded); tree `τ` adds its
+    /// leaf to output group `τ mod G` ([`ModelKind::tree_layout`]). A sample goes left at a node iff
+    /// `x[f] ≤ t`.
+    Trees { trees: u32, depth: u32, task: Task },
+}
+
+/// Where a tree ensemble's parts lie in its parameters, and its widths (all derived from the kind and `p`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeLayout {
+    pub trees: usize,
+    pub depth: u32,
+    /// Output groups `G`: `n` for regression, 1 for a binary classifier (one score, class 1 iff it is `> 0`,
+    /// taken as the logits `[0, s]`), `k` for `k > 2` classes.
+    pub groups: usize,
+    /// `k = ⌈log2 p⌉`: bits of a feature index.
+    pub feature_bits: u32,
+    /// `THRESHOLD_BITS + k`: bits of a node value `t·2^k + f`.
+    pub node_bits: u32,
+    /// `2^D − 1` internal nodes per tree.
+    pub nodes_per_tree: usize,
+    /// `2^D` leaves per tree.
+    pub leaves_per_tree: usize,
+    /// Packed words of all nodes, then of all leaves.
+    pub node_words: usize,
+    pub leaf_words: usize,
+}
+
+impl TreeLayout {
+    pub fn nodes(&self) -> usize {
+        self.trees * self.nodes_per_tree
+    }
+    pub fn leaves(&self) -> usize {
+        self.trees * self.leaves_per_tree
+    }
+    /// The node value of feature `f` and threshold `t` (both in range).
+    pub fn encode_node(&self, feature: u32, threshold: i64) -> i64 {
+        (threshold << self.feature_bits) + feature as i64
+    }
+    /// `(f, t)` of a node value.
+    pub fn decode_node(&self, value: i64) -> (u32, i64) {
+        ((value & ((1i64 << self.feature_bits) - 1)) as u32, value >> self.feature_bits)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +134,9 @@ pub enum ModelError {
     LabelColumn,
     /// The shape is unsupported, or the parameter count overflows.
     Shape,
+    /// No tree, more than [`MAX_TREES`], a depth of 0 or above [`MAX_TREE_DEPTH`], or a tree count that is not
+    /// a multiple of the output groups.
+    Trees,
 }
 
 impl core::fmt::Display for ModelError {
@@ -91,6 +151,11 @@ impl core::fmt::Display for ModelError {
                 "a classifier's dataset has exactly one Y column, the labels 0..k, stored as integers (y_frac_bits = 0)",
             ),
             Self::Shape => f.write_str("unsupported shape for this model kind"),
+            Self::Trees => write!(
+                f,
+                "a tree ensemble needs 1 to {MAX_TREES} trees (a multiple of the output groups: the targets, 1 for \
+                 two classes, k for k > 2) of depth 1 to {MAX_TREE_DEPTH}"
+            ),
         }
     }
 }
@@ -100,7 +165,7 @@ impl ModelKind {
 
     pub fn task(&self) -> Task {
         match self {
-            Self::Linear { task } | Self::Mlp { task, .. } => *task,
+            Self::Linear { task } | Self::Mlp { task, .. } | Self::Trees { task, .. } => *task,
         }
     }
 
@@ -133,7 +198,7 @@ impl ModelKind {
     /// Hidden layers (0 for a linear model).
     pub fn hidden_layers(&self) -> usize {
         match self {
-            Self::Linear { .. } => 0,
+            Self::Linear { .. } | Self::Trees { .. } => 0,
             Self::Mlp { hidden, .. } => hidden.len(),
         }
     }
@@ -164,6 +229,12 @@ impl ModelKind {
                 return Err(ModelError::Layers);
             }
         }
+        if let Self::Trees { trees, depth, .. } = self {
+            let groups = self.tree_groups(shape);
+            if !(1..=MAX_TREES).contains(trees) || !(1..=MAX_TREE_DEPTH).contains(depth) || groups == 0 || trees % groups != 0 {
+                return Err(ModelError::Trees);
+            }
+        }
         if shape.p > MAX_FEATURES {
             return Err(ModelError::Shape);
         }
@@ -173,7 +244,46 @@ impl ModelKind {
 
     /// Number of model parameters (the ciphertext length), checked; `None` on overflow.
     pub fn params_count(&self, shape: &Shape) -> Option<u64> {
+        if let Self::Trees { .. } = self {
+            let t = self.tree_layout(shape)?;
+            return Some(t.node_words as u64 + t.leaf_words as u64);
+        }
         self.divisors_start(shape)?.checked_add(self.hidden_layers() as u64)
+    }
+
+    /// A tree ensemble's output groups (0 for other kinds).
+    pub fn tree_groups(&self, shape: &Shape) -> u32 {
+        match (self, self.task()) {
+            (Self::Trees { .. }, Task::Regression) => shape.n,
+            (Self::Trees { .. }, Task::Classification { classes: 2 }) => 1,
+            (Self::Trees { .. }, Task::Classification { classes }) => classes,
+            _ => 0,
+        }
+    }
+
+    /// A tree ensemble's layout on `p` features; `None` for other kinds or sizes beyond the limits (checked
+    /// arithmetic: nothing here trusts the kind).
+    pub fn tree_layout(&self, shape: &Shape) -> Option<TreeLayout> {
+        let Self::Trees { trees, depth, .. } = self else { return None };
+        if *trees == 0 || *trees > MAX_TREES || *depth == 0 || *depth > MAX_TREE_DEPTH || shape.p == 0 || shape.p > MAX_FEATURES {
+            return None;
+        }
+        let feature_bits = ceil_log2(shape.p as u64);
+        let node_bits = THRESHOLD_BITS + feature_bits;
+        let leaves_per_tree = 1usize << depth;
+        let trees = *trees as usize;
+        let nodes = trees * (leaves_per_tree - 1);
+        Some(TreeLayout {
+            trees,
+            depth: *depth,
+            groups: self.tree_groups(shape) as usize,
+            feature_bits,
+            node_bits,
+            nodes_per_tree: leaves_per_tree - 1,
+            leaves_per_tree,
+            node_words: crate::dataset::words_for(nodes, node_bits),
+            leaf_words: crate::dataset::words_for(trees * leaves_per_tree, LEAF_BITS),
+        })
     }
 
     /// Index of the first rescaling divisor: the count of all layers' weights and biases (checked; `None` on
@@ -188,8 +298,12 @@ impl ModelKind {
         Some(total)
     }
 
-    /// Bit width of parameter `index` (see the module docs for the order), or `None` past the end.
+    /// Bit width of parameter `index` (see the module docs for the order), or `None` past the end. `None` for
+    /// a tree ensemble: its parameters are packed words ([`TreeLayout`]).
     pub fn param_bits(&self, shape: &Shape, index: u64) -> Option<u32> {
+        if let Self::Trees { .. } = self {
+            return None;
+        }
         let widths = self.widths(shape);
         let mlp = matches!(self, Self::Mlp { .. });
         let mut start: u64 = 0;
@@ -272,6 +386,34 @@ mod tests {
         let wide = ModelKind::Mlp { hidden: alloc::vec![MAX_WIDTH + 1], task: Task::Regression };
         assert_eq!(wide.validate(&SHAPE, 3), Err(ModelError::Layers));
         assert_eq!(ModelKind::LINEAR_REGRESSION.validate(&SHAPE, 7), Ok(()));
+        let trees = |trees, depth, classes| ModelKind::Trees { trees, depth, task: Task::Classification { classes } };
+        assert_eq!(trees(100, 6, 2).validate(&SHAPE, 0), Ok(()));
+        assert_eq!(trees(100, 6, 3).validate(&SHAPE, 0), Err(ModelError::Trees));
+        assert_eq!(trees(99, 6, 3).tree_layout(&SHAPE).map(|t| t.groups), Some(3));
+        assert_eq!(trees(0, 6, 2).validate(&SHAPE, 0), Err(ModelError::Trees));
+        assert_eq!(trees(1, MAX_TREE_DEPTH + 1, 2).validate(&SHAPE, 0), Err(ModelError::Trees));
+        assert_eq!(trees(MAX_TREES + 1, 1, 2).validate(&SHAPE, 0), Err(ModelError::Trees));
+    }
+
+    #[test]
+    fn tree_layout_packs_nodes_and_leaves() {
+        // p = 30: k = 5 feature bits, nodes of 21 bits (12 per word), leaves of 48 (5 per word).
+        let shape = Shape { m: 10, p: 30, n: 1 };
+        let kind = ModelKind::Trees { trees: 100, depth: 6, task: Task::Classification { classes: 2 } };
+        let t = kind.tree_layout(&shape).unwrap();
+        assert_eq!((t.feature_bits, t.node_bits, t.groups), (5, 21, 1));
+        assert_eq!((t.nodes(), t.leaves()), (6300, 6400));
+        assert_eq!((t.node_words, t.leaf_words), (525, 1280));
+        assert_eq!(kind.params_count(&shape), Some(1805));
+        assert_eq!(kind.param_bits(&shape, 0), None);
+        for (f, th) in [(0u32, 0i64), (29, -32768), (31, 32767), (7, -1)] {
+            let v = t.encode_node(f, th);
+            assert!(v >= -(1 << 20) && v < (1 << 20));
+            assert_eq!(t.decode_node(v), (f, th));
+        }
+        // One feature: k = 0, the node value is the threshold.
+        let one = ModelKind::Trees { trees: 1, depth: 1, task: Task::Regression }.tree_layout(&Shape { m: 1, p: 1, n: 1 }).unwrap();
+        assert_eq!((one.feature_bits, one.encode_node(0, -5), one.decode_node(-5)), (0, -5, (0, -5)));
     }
 
     #[test]

@@ -6,3 +6,5 @@ pub mod compare;
 pub mod poseidon;
 pub mod range;
 pub mod rescale;
+pub mod select;
+pub mod tree_path;

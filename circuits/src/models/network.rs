@@ -176,17 +176,6 @@ impl Network {
 
     /// The predicted class of each row (first argmax of the logits).
     pub fn predict_classes(&self, x: &Array2<f64>) -> Vec<usize> {
-        x.outer_iter()
-            .map(|row| {
-                let z = self.forward(row);
-                let mut best = 0;
-                for (c, v) in z.iter().enumerate() {
-                    if *v > z[best] {
-                        best = c;
-                    }
-                }
-                best
-            })
-            .collect()
+        super::TrainedModel::Network(self.clone()).predict_classes(x)
     }
 }

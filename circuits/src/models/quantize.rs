@@ -1,5 +1,5 @@
 //! Quantization of a [`Network`] and its integer evaluation: the one implementation the simulator, the
-//! witness and `decrypt` share (the circuit evaluates exactly [`QuantNetwork::outputs`]).
+//! witness and `decrypt` share (the circuit evaluates exactly [`QuantizedModel::outputs`]).
 //!
 //! # Scales
 //! Inputs are the dataset's: feature `j` at `2^fx_j`. Layer `l` maps inputs at scales `2^T_j` to
@@ -11,10 +11,10 @@
 //! - a hidden layer's activation is `⌊ReLU(z)/d⌋` with `d = 2^(E_l − T_l)`, where `T_l` puts the largest
 //!   activation seen on the calibration rows at `2^(ACT_BITS − HEADROOM_BITS)`: rows never seen (a hidden test
 //!   set) may be up to `2^HEADROOM_BITS` times larger before an activation no longer fits (then no proof can be
-//!   made, and [`QuantNetwork::outputs`] says which sample and layer).
+//!   made, and [`QuantizedModel::outputs`] says which sample and layer).
 //!
 //! Every scale is derived from the model and the calibration rows, never fixed for a dataset.
-use super::network::Network;
+use super::{network::Network, TrainedModel};
 use crate::gadgets::{argmax::first_argmax, rescale::relu_div};
 use anyhow::{bail, ensure, Result};
 use ark_bn254::Fr;
@@ -23,7 +23,7 @@ use ndarray::Array2;
 use zkml_primitives::{
     dataset::{signed_range, Scales, Shape, Y_SHIFT},
     encoding::{fr_from_i128, fr_to_i128},
-    model::{ModelKind, Task, ACT_BITS, DIV_BITS},
+    model::{ModelKind, Task, TreeLayout, ACT_BITS, DIV_BITS},
 };
 
 /// Headroom of hidden activations over the calibration rows' largest, in bits (16×).
@@ -31,12 +31,14 @@ pub const HEADROOM_BITS: u32 = 4;
 
 /// A quantized model: its kind and its parameters in layout order (`zkml_primitives::model`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuantNetwork {
+pub struct QuantizedModel {
     pub kind: ModelKind,
     pub params: Vec<i64>,
     /// `E_l` of each layer and `T_l` of each hidden layer, for dequantization and reports.
     pub layer_scales: Vec<i32>,
     pub activation_scales: Vec<i32>,
+    /// A tree ensemble's layout (its parameters are node values then leaves, encrypted as packed words).
+    pub trees: Option<TreeLayout>,
 }
 
 /// The largest `e` with `round(max_abs · 2^e) ≤ 2^(bits−1) − 1` (∞ for 0, as `i32::MAX`).
@@ -59,7 +61,7 @@ fn quantize(v: f64, e: i32, bits: u32, what: &str) -> Result<i64> {
     Ok(q as i64)
 }
 
-impl QuantNetwork {
+impl QuantizedModel {
     /// Quantizes `net` for a dataset with `scales`, calibrating hidden activations on the rows of `calibration`
     /// (floats, `· × p`).
     pub fn new(net: &Network, shape: &Shape, scales: &Scales, calibration: &Array2<f64>) -> Result<Self> {
@@ -75,6 +77,7 @@ impl QuantNetwork {
         let (w_bits, b_bits) = match kind {
             ModelKind::Linear { .. } => (zkml_primitives::dataset::W_BITS, zkml_primitives::dataset::B_BITS),
             ModelKind::Mlp { .. } => (zkml_primitives::model::MLP_W_BITS, zkml_primitives::model::MLP_B_BITS),
+            ModelKind::Trees { .. } => bail!("a tree ensemble is quantized by QuantizedModel::from_trees"),
         };
         // The largest ReLU output of each hidden layer over the calibration rows.
         let mut max_act = vec![0.0f64; last];
@@ -130,17 +133,34 @@ impl QuantNetwork {
         }
         params.extend(&divisors);
         ensure!(Some(params.len() as u64) == kind.params_count(shape), "parameter count does not match the kind");
-        Ok(Self { kind, params, layer_scales, activation_scales })
+        Ok(Self { kind, params, layer_scales, activation_scales, trees: None })
+    }
+
+    /// Quantizes a model of any kind but linear regression's `W`/`b` (see [`Self::new`] and
+    /// [`Self::from_trees`]); a tree ensemble takes the kind `trees_kind` when given (a key's, with room for at
+    /// least its trees and depth), else its own.
+    pub fn quantize(model: &TrainedModel, shape: &Shape, scales: &Scales, calibration: &Array2<f64>, trees_kind: Option<&ModelKind>) -> Result<Self> {
+        match model {
+            TrainedModel::Network(net) => Self::new(net, shape, scales, calibration),
+            TrainedModel::Trees(ens) => Self::from_trees(ens, trees_kind.unwrap_or(&ens.kind()), shape, scales),
+        }
     }
 
     /// Parameters as field elements, the order they are encrypted in.
     pub fn field_params(&self) -> Vec<Fr> {
+        if let Some(layout) = &self.trees {
+            return self.tree_field_params(layout);
+        }
         self.params.iter().map(|v| fr_from_i128(*v as i128)).collect()
     }
 
     /// Recovers a model from decrypted parameters: each must be an in-range signed integer of its width.
     pub fn from_field_params(kind: &ModelKind, shape: &Shape, params: &[Fr]) -> Result<Self> {
         ensure!(Some(params.len() as u64) == kind.params_count(shape), "expected {:?} parameters, got {}", kind.params_count(shape), params.len());
+        if let Some(layout) = kind.tree_layout(shape) {
+            let params = Self::tree_values_from_words(&layout, params)?;
+            return Ok(Self { kind: kind.clone(), params, layer_scales: Vec::new(), activation_scales: Vec::new(), trees: Some(layout) });
+        }
         let params = params
             .iter()
             .enumerate()
@@ -153,7 +173,7 @@ impl QuantNetwork {
                 }
             })
             .collect::<Result<_>>()?;
-        Ok(Self { kind: kind.clone(), params, layer_scales: Vec::new(), activation_scales: Vec::new() })
+        Ok(Self { kind: kind.clone(), params, layer_scales: Vec::new(), activation_scales: Vec::new(), trees: None })
     }
 
     /// The outputs for one sample of quantized features `x_q` (`p` values), exactly as the circuit computes
@@ -164,6 +184,9 @@ impl QuantNetwork {
 
     /// Every hidden layer's activations, and the outputs, for one sample.
     pub fn evaluate(&self, shape: &Shape, x_q: &[i64]) -> Result<(Vec<Vec<i128>>, Vec<i128>), ActivationOverflow> {
+        if let Some(layout) = &self.trees {
+            return Ok((Vec::new(), self.tree_outputs(layout, x_q)));
+        }
         let mut hidden = Vec::new();
         let widths = self.kind.widths(shape);
         let layers = widths.len() - 1;

@@ -1,6 +1,6 @@
 //! What `simulate` reports for a model of any kind: the float metric of the model as its library left it,
 //! and the exact metric the circuit will prove for the quantized model.
-use super::{network::Network, quantize::QuantNetwork, spec::kind_spec};
+use super::{quantize::QuantizedModel, spec::kind_spec, TrainedModel};
 use crate::quant::{field_to_f64, FloatDataset, QuantDataset};
 use anyhow::Result;
 use ark_ff::PrimeField;
@@ -60,10 +60,17 @@ impl KindReport {
     }
 }
 
-/// Quantizes `net` for `qds` (hidden activations calibrated on `calibration`'s rows) and compares the float
-/// and quantized metrics on `ds`, the float dataset `qds` quantizes.
-pub fn simulate_network(net: &Network, ds: &FloatDataset, qds: &QuantDataset, calibration: &Array2<f64>) -> Result<(QuantNetwork, KindReport)> {
-    let qm = QuantNetwork::new(net, &qds.shape, &qds.scales, calibration)?;
+/// Quantizes `net` for `qds` (hidden activations calibrated on `calibration`'s rows; a tree ensemble as
+/// `trees_kind` when given, see [`QuantizedModel::quantize`]) and compares the float and quantized metrics on
+/// `ds`, the float dataset `qds` quantizes.
+pub fn simulate_model(
+    net: &TrainedModel,
+    ds: &FloatDataset,
+    qds: &QuantDataset,
+    calibration: &Array2<f64>,
+    trees_kind: Option<&zkml_primitives::model::ModelKind>,
+) -> Result<(QuantizedModel, KindReport)> {
+    let qm = QuantizedModel::quantize(net, &qds.shape, &qds.scales, calibration, trees_kind)?;
     let loss = qm.loss(&qds.shape, &qds.x_q, &qds.y_q)?;
     let s = qds.shape;
     let mut report = KindReport {
@@ -80,7 +87,7 @@ pub fn simulate_network(net: &Network, ds: &FloatDataset, qds: &QuantDataset, ca
         quantized_accuracy: None,
         differing_predictions: None,
     };
-    match net.task {
+    match net.task() {
         Task::Regression => {
             let mut sum = 0.0;
             for (row, y) in ds.x.outer_iter().zip(ds.y.outer_iter()) {

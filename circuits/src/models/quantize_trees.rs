@@ -1,0 +1,218 @@
+//! Quantization of a [`TreeEnsemble`] and its integer evaluation (the circuit's
+//! [`crate::gadgets::tree_path`] computes exactly [`QuantizedModel::tree_outputs`]).
+//!
+//! # Exact thresholds
+//! Feature `j` is stored as `x_q = round(x · 2^fx_j)`. A node on feature `j` becomes `t_q = ⌊t · 2^fx_j⌋` for a
+//! `≤` split, so that for every integer `x_q`: `x_q ≤ t_q ⟺ x_q / 2^fx_j ≤ t`; and `t_q = ⌈t · 2^fx_j⌉ − 1` for
+//! a `<` split (`x_q < t·2^fx_j ⟺ x_q ≤ ⌈t·2^fx_j⌉ − 1`). So the quantized tree takes exactly the float tree's
+//! path on the stored data: quantization moves no sample across a threshold; only the data's own rounding can.
+//! Thresholds beyond `±2^14` (every stored value) are clamped to `[−2^15, 2^15)`, which keeps every decision.
+//!
+//! # Leaves
+//! Regression leaves are at the dataset's residual scale `2^(fy + 16)` (the circuit subtracts the sum from
+//! `y·2^16`); classification scores at the finest power of two that fits the largest leaf into [`LEAF_BITS`].
+//! The base score of group `g` is added to the leaves of its first tree (tree `g`). Trees shallower than the
+//! kind's depth are completed below each early leaf by nodes that always go left (`t = 2^15 − 1`), whose
+//! leaves repeat the value; missing trees are all-zero.
+use super::{
+    quantize::QuantizedModel,
+    trees::{NodeFile, Split, TreeEnsemble},
+};
+use crate::gadgets::tree_path::leaf_index;
+use anyhow::{bail, ensure, Result};
+use ark_bn254::Fr;
+use zkml_primitives::{
+    dataset::{pack, signed_range, unpack, Scales, Shape},
+    encoding::fr_to_bytes,
+    model::{ModelKind, Task, TreeLayout, LEAF_BITS, THRESHOLD_BITS},
+};
+
+/// The largest `e` with `|v|·2^e` rounding into `bits` signed bits for every `v` (∞ → 0 for all zeros).
+fn leaf_exponent(max_abs: f64) -> i32 {
+    if max_abs == 0.0 {
+        return 0;
+    }
+    let limit = ((1u128 << (LEAF_BITS - 1)) - 1) as f64;
+    let mut e = (limit / max_abs).log2().floor() as i32;
+    while (max_abs * 2f64.powi(e)).round() > limit {
+        e -= 1;
+    }
+    e
+}
+
+/// `t_q` for a threshold on a feature at `2^scale` (see the module docs).
+pub fn quantize_threshold(t: f64, scale: i32, split: Split) -> i64 {
+    let (lo, hi) = signed_range(THRESHOLD_BITS);
+    let s = t * 2f64.powi(scale);
+    let q = match split {
+        Split::LessOrEqual => s.floor(),
+        Split::Less => s.ceil() - 1.0,
+    };
+    q.clamp(lo as f64, hi as f64) as i64
+}
+
+impl QuantizedModel {
+    /// Quantizes `ens` as a tree ensemble of `kind` (at least the ensemble's own trees per group and depth) for a
+    /// dataset with `scales`.
+    pub fn from_trees(ens: &TreeEnsemble, kind: &ModelKind, shape: &Shape, scales: &Scales) -> Result<Self> {
+        kind.validate(shape, scales.y_frac_bits).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let layout = kind.tree_layout(shape).ok_or_else(|| anyhow::anyhow!("{kind:?} is not a tree ensemble"))?;
+        ensure!(ens.task == kind.task(), "the model's task ({:?}) is not the kind's ({:?})", ens.task, kind.task());
+        ensure!(ens.features <= shape.p as usize, "the model uses {} features, the dataset has {}", ens.features, shape.p);
+        ensure!(ens.groups() == layout.groups, "the model has {} output groups, the kind {}", ens.groups(), layout.groups);
+        let own = ens.kind();
+        let ModelKind::Trees { trees: own_trees, depth: own_depth, .. } = own else { unreachable!("an ensemble's kind") };
+        ensure!(
+            own_trees as usize <= layout.trees && own_depth <= layout.depth,
+            "the model needs {own_trees} trees of depth {own_depth}; the kind has {} of depth {}",
+            layout.trees,
+            layout.depth
+        );
+        // Slot τ holds the (τ / G)-th tree of group τ mod G.
+        let mut slots: Vec<Option<usize>> = vec![None; layout.trees];
+        for g in 0..layout.groups {
+            for (k, (i, _)) in ens.trees.iter().enumerate().filter(|(_, t)| t.group == g).enumerate() {
+                slots[k * layout.groups + g] = Some(i);
+            }
+        }
+        let scale = match ens.task {
+            Task::Regression => scales.residual_frac_bits(),
+            Task::Classification { .. } => {
+                let mut max_abs: f64 = 0.0;
+                for (slot, tree) in slots.iter().enumerate() {
+                    let base = if slot < layout.groups { ens.base[slot].abs() } else { 0.0 };
+                    let leaves = tree.map(|i| &ens.trees[i].nodes[..]).unwrap_or(&[]);
+                    for n in leaves {
+                        if let NodeFile::Leaf { value } = n {
+                            max_abs = max_abs.max((value + if slot < layout.groups { ens.base[slot] } else { 0.0 }).abs());
+                        }
+                    }
+                    max_abs = max_abs.max(base);
+                }
+                leaf_exponent(max_abs)
+            }
+        };
+        let always_left = signed_range(THRESHOLD_BITS).1 as i64;
+        let mut nodes = Vec::with_capacity(layout.nodes());
+        let mut leaves = Vec::with_capacity(layout.leaves());
+        for (slot, tree) in slots.iter().enumerate() {
+            let base = if slot < layout.groups { ens.base[slot] } else { 0.0 };
+            let mut tree_nodes = vec![(0u32, always_left); layout.nodes_per_tree];
+            let mut tree_leaves = vec![0.0f64; layout.leaves_per_tree];
+            if let Some(i) = tree {
+                fill(&ens.trees[*i].nodes, 0, 0, 0, &layout, ens.split, scales, &mut tree_nodes, &mut tree_leaves)?;
+            }
+            nodes.extend(tree_nodes.iter().map(|(f, t)| layout.encode_node(*f, *t)));
+            for (k, v) in tree_leaves.iter().enumerate() {
+                let q = ((v + base) * 2f64.powi(scale)).round();
+                let (lo, hi) = signed_range(LEAF_BITS);
+                ensure!(
+                    q >= lo as f64 && q <= hi as f64,
+                    "tree slot {slot} leaf {k} = {} does not fit {LEAF_BITS} bits at scale 2^{scale}",
+                    v + base
+                );
+                leaves.push(q as i64);
+            }
+        }
+        let mut params = nodes;
+        params.extend(leaves);
+        Ok(Self { kind: kind.clone(), params, layer_scales: vec![scale], activation_scales: Vec::new(), trees: Some(layout) })
+    }
+
+    /// A tree ensemble's parameters packed into the words that are encrypted ([`TreeLayout`]).
+    pub(crate) fn tree_field_params(&self, layout: &TreeLayout) -> Vec<Fr> {
+        let (nodes, leaves) = self.params.split_at(layout.nodes());
+        let mut words = pack(nodes, layout.node_bits);
+        words.extend(pack(leaves, LEAF_BITS));
+        words
+    }
+
+    /// Unpacks decrypted words; a word with bits beyond its values (a wrong key, a corrupted envelope) is refused.
+    pub(crate) fn tree_values_from_words(layout: &TreeLayout, words: &[Fr]) -> Result<Vec<i64>> {
+        ensure!(words.len() == layout.node_words + layout.leaf_words, "expected {} words, got {}", layout.node_words + layout.leaf_words, words.len());
+        let bytes: Vec<[u8; 32]> = words.iter().map(fr_to_bytes).collect();
+        let (node_words, leaf_words) = bytes.split_at(layout.node_words);
+        let unpacked = |w: &[[u8; 32]], count, bits| {
+            unpack(w, count, bits).map_err(|e| anyhow::anyhow!("{e}: wrong key or corrupted envelope"))
+        };
+        let mut values = unpacked(node_words, layout.nodes(), layout.node_bits)?;
+        values.extend(unpacked(leaf_words, layout.leaves(), LEAF_BITS)?);
+        Ok(values)
+    }
+
+    /// The outputs for one sample, exactly as the circuit computes them: class logits (`[0, s]` for two classes)
+    /// or regression predictions at the residual scale.
+    pub(crate) fn tree_outputs(&self, layout: &TreeLayout, x_q: &[i64]) -> Vec<i128> {
+        let (nodes, leaves) = self.params.split_at(layout.nodes());
+        let mut groups = vec![0i128; layout.groups];
+        for tau in 0..layout.trees {
+            let tree_nodes = &nodes[tau * layout.nodes_per_tree..(tau + 1) * layout.nodes_per_tree];
+            let leaf = leaf_index(layout.depth, x_q, |j| layout.decode_node(tree_nodes[j]));
+            groups[tau % layout.groups] += leaves[tau * layout.leaves_per_tree + leaf] as i128;
+        }
+        if layout.groups == 1 && matches!(self.kind.task(), Task::Classification { .. }) {
+            return vec![0, groups[0]];
+        }
+        groups
+    }
+}
+
+/// Writes float node `j` (at breadth-first position `pos` of level `level`) and everything below it into the
+/// complete tree, padding early leaves.
+#[allow(clippy::too_many_arguments)]
+fn fill(
+    nodes: &[NodeFile],
+    j: usize,
+    level: u32,
+    pos: usize,
+    layout: &TreeLayout,
+    split: Split,
+    scales: &Scales,
+    out_nodes: &mut [(u32, i64)],
+    out_leaves: &mut [f64],
+) -> Result<()> {
+    match nodes[j] {
+        NodeFile::Leaf { value } => {
+            // Every leaf below position `pos` of level `level` holds the value; the padding nodes go left.
+            let span = 1usize << (layout.depth - level);
+            let first = pos * span;
+            out_leaves[first..first + span].iter_mut().for_each(|v| *v = value);
+            Ok(())
+        }
+        NodeFile::Split { feature, threshold, left, right } => {
+            if level >= layout.depth {
+                bail!("a tree is deeper than the kind's {} levels", layout.depth);
+            }
+            let scale = scales.x_frac_bits[feature as usize];
+            out_nodes[(1usize << level) - 1 + pos] = (feature, quantize_threshold(threshold, scale, split));
+            fill(nodes, left, level + 1, 2 * pos, layout, split, scales, out_nodes, out_leaves)?;
+            fill(nodes, right, level + 1, 2 * pos + 1, layout, split, scales, out_nodes, out_leaves)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_keep_every_decision_on_the_stored_grid() {
+        // For every stored x_q and a threshold between, on, and off the grid, the integer decision equals the
+        // float decision on x_q / 2^s.
+        for s in [-3i32, 0, 4, 10] {
+            for t in [-2.5f64, -1.0, 0.0, 0.3, 1.0, 7.75, 1e9, -1e9] {
+                for split in [Split::LessOrEqual, Split::Less] {
+                    let tq = quantize_threshold(t, s, split);
+                    for xq in -600i64..600 {
+                        let x = xq as f64 * 2f64.powi(-s);
+                        let float_left = match split {
+                            Split::LessOrEqual => x <= t,
+                            Split::Less => x < t,
+                        };
+                        assert_eq!(xq <= tq, float_left, "s={s} t={t} {split:?} x_q={xq}");
+                    }
+                }
+            }
+        }
+    }
+}
