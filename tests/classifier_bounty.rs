@@ -8,7 +8,7 @@ use std::path::Path;
 use subxt_signer::sr25519::dev;
 use zkml::{
     chain::{self, AccountId32},
-    circuit::models::{Network, QuantNetwork},
+    circuit::models::{Network, QuantizedModel},
     files, io,
     quant::{self, QuantDataset, Settings},
 };
@@ -99,7 +99,7 @@ fn a_logistic_regression_wins_a_classification_bounty() {
     assert_eq!(retrieved["kind"], "linear:classes=2");
     let ds = io::load_dataset(Path::new(&dl)).unwrap();
     let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings { y_frac_bits: Some(0), ..Default::default() }).unwrap()).unwrap();
-    let proven = QuantNetwork::new(&Network::load(Path::new(&model)).unwrap(), &qds.shape, &qds.scales, &ds.x).unwrap();
+    let proven = QuantizedModel::new(&Network::load(Path::new(&model)).unwrap(), &qds.shape, &qds.scales, &ds.x).unwrap();
     assert_eq!(retrieved["params"], serde_json::json!(proven.params));
     let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{won}/model.json")).unwrap()).unwrap();
     assert_eq!(saved["params"], serde_json::json!(proven.params));

@@ -12,7 +12,11 @@ use serde::{Deserialize, Serialize};
 use std::{path::Path, process::Command, time::Instant};
 use zkml::{
     circuit::{
-        models::{kind_spec, Dense, Network, ProvableModel, QuantNetwork},
+        models::{
+            kind_spec,
+            trees::{NodeFile, Split, Tree},
+            Dense, Network, ProvableModel, QuantizedModel, TrainedModel, TreeEnsemble,
+        },
         ClaimCircuit,
     },
     prover::{self, ClaimRequest},
@@ -87,17 +91,41 @@ fn random_problem(shape: Shape) -> (FloatDataset, FloatModel) {
 
 /// A random network of `kind` and data of `shape` it fits: regression targets are its outputs plus noise,
 /// labels its predictions with one in twenty moved to the next class.
-fn random_network_problem(kind: &ModelKind, shape: Shape) -> (FloatDataset, Network) {
+/// A random complete tree of `depth` levels on `p` features, thresholds in the data's range.
+fn random_tree(rng: &mut StdRng, depth: u32, p: usize, group: usize) -> Tree {
+    let mut nodes = Vec::new();
+    let internal = (1usize << depth) - 1;
+    for j in 0..internal {
+        nodes.push(NodeFile::Split { feature: rng.gen_range(0..p) as u32, threshold: rng.gen_range(-0.8..0.8), left: 2 * j + 1, right: 2 * j + 2 });
+    }
+    for _ in 0..=internal {
+        nodes.push(NodeFile::Leaf { value: rng.gen_range(-0.1..0.1) });
+    }
+    Tree { group, nodes }
+}
+
+fn random_network_problem(kind: &ModelKind, shape: Shape) -> (FloatDataset, TrainedModel) {
     let mut rng = StdRng::seed_from_u64(shape.m as u64 * 1000 + shape.p as u64 + 7);
-    let widths = kind.widths(&shape);
-    let layers = widths
-        .windows(2)
-        .map(|w| Dense {
-            w: Array2::from_shape_fn((w[0] as usize, w[1] as usize), |_| rng.gen_range(-1.0..1.0) / (w[0] as f64).sqrt()),
-            b: Array1::from_shape_fn(w[1] as usize, |_| rng.gen_range(-0.1..0.1)),
+    let net = if let Some(layout) = kind.tree_layout(&shape) {
+        let trees = (0..layout.trees).map(|t| random_tree(&mut rng, layout.depth, shape.p as usize, t % layout.groups)).collect();
+        TrainedModel::Trees(TreeEnsemble {
+            task: kind.task(),
+            split: Split::LessOrEqual,
+            base: vec![0.0; layout.groups],
+            trees,
+            features: shape.p as usize,
         })
-        .collect();
-    let net = Network { task: kind.task(), layers };
+    } else {
+        let widths = kind.widths(&shape);
+        let layers = widths
+            .windows(2)
+            .map(|w| Dense {
+                w: Array2::from_shape_fn((w[0] as usize, w[1] as usize), |_| rng.gen_range(-1.0..1.0) / (w[0] as f64).sqrt()),
+                b: Array1::from_shape_fn(w[1] as usize, |_| rng.gen_range(-0.1..0.1)),
+            })
+            .collect();
+        TrainedModel::Network(Network { task: kind.task(), layers })
+    };
     let (m, p) = (shape.m as usize, shape.p as usize);
     let x = Array2::from_shape_fn((m, p), |_| rng.gen_range(-1.0..1.0));
     let y = match kind.task() {
@@ -145,7 +173,7 @@ pub fn prove_step(kind: &ModelKind, shape: Shape, pk_path: &Path) -> Result<()> 
             Task::Regression => Settings::default(),
         };
         let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &settings)?)?;
-        let qm = QuantNetwork::new(&net, &shape, &qds.scales, &ds.x)?;
+        let qm = QuantizedModel::quantize(&net, &shape, &qds.scales, &ds.x, Some(kind))?;
         (qds, Box::new(qm))
     };
     let sse = quant::field_to_u128(&qm.loss_on(&qds)?).context("loss beyond u128")?;

@@ -105,6 +105,7 @@ impl From<&ModelKindInfo> for ModelKind {
         match k {
             ModelKindInfo::Linear { task: t } => ModelKind::Linear { task: task(t) },
             ModelKindInfo::Mlp { hidden, task: t } => ModelKind::Mlp { hidden: hidden.0.clone(), task: task(t) },
+            ModelKindInfo::Trees { trees, depth, task: t } => ModelKind::Trees { trees: *trees, depth: *depth, task: task(t) },
         }
     }
 }
@@ -121,6 +122,7 @@ impl From<&ModelKind> for ModelKindInfo {
                 hidden: runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(hidden.clone()),
                 task,
             },
+            ModelKind::Trees { trees, depth, .. } => ModelKindInfo::Trees { trees: *trees, depth: *depth, task },
         }
     }
 }

@@ -181,23 +181,23 @@ pub fn load_dataset(dir: &Path) -> Result<FloatDataset> {
 /// `W.npy` (`p × n` or `p`) and `b.npy` (`n`, `1 × n`, `n × 1` or a scalar).
 /// A model of any kind: a `zkml-model/1` JSON file (or a directory holding `model.json`), or a directory with
 /// `W` and `b` (a linear regression).
-pub fn load_network(path: &Path) -> Result<zkml_circuits::models::Network> {
-    use zkml_circuits::models::Network;
+pub fn load_trained_model(path: &Path) -> Result<zkml_circuits::models::TrainedModel> {
+    use zkml_circuits::models::{Network, TrainedModel};
     if path.is_file() {
-        return Network::load(path);
+        return TrainedModel::load(path);
     }
     let json = path.join("model.json");
     if json.is_file() {
-        return Network::load(&json);
+        return TrainedModel::load(&json);
     }
     let m = load_model(path)?;
-    Ok(Network::linear_regression(m.w, m.b))
+    Ok(TrainedModel::Network(Network::linear_regression(m.w, m.b)))
 }
 
 /// Writes a decrypted model of any kind as `DIR/model.json` (`zkml-quantized-model/1`): its kind, its integer
 /// parameters in layout order (`zkml_primitives::model`) and the dataset scales its inputs are quantized at. It is
-/// the model exactly as proven: evaluate it with the same integer arithmetic (`QuantNetwork::outputs`).
-pub fn save_quantized_model(dir: &Path, model: &zkml_circuits::models::QuantNetwork, scales: &zkml_primitives::dataset::Scales) -> Result<PathBuf> {
+/// the model exactly as proven: evaluate it with the same integer arithmetic (`QuantizedModel::outputs`).
+pub fn save_quantized_model(dir: &Path, model: &zkml_circuits::models::QuantizedModel, scales: &zkml_primitives::dataset::Scales) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("model.json");
     let value = serde_json::json!({

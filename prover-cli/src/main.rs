@@ -134,6 +134,10 @@ enum Command {
         /// W.npy and b.npy (a linear regression).
         #[arg(long)]
         model: PathBuf,
+        /// For a tree ensemble: the key's kind (e.g. trees:100:depth=6), when larger than the model's own; fewer or
+        /// shallower trees are padded.
+        #[arg(long, value_parser = parse_kind_arg)]
+        kind: Option<ModelKind>,
     },
     /// SINGLE-PARTY setup, for offline experiments: a Groth16 proving and verifying key for one shape (m rows,
     /// p features, n outputs) whose secrets only this process saw — which nobody else can check, so
@@ -169,6 +173,9 @@ enum Command {
         dataset: DatasetArgs,
         #[arg(long)]
         model: PathBuf,
+        /// For a tree ensemble: the proving key's kind (e.g. trees:100:depth=6), when larger than the model's own.
+        #[arg(long, value_parser = parse_kind_arg)]
+        kind: Option<ModelKind>,
         /// Proving key file from `setup`.
         #[arg(long)]
         proving_key: PathBuf,
@@ -826,14 +833,15 @@ fn run(cli: Cli) -> Result<()> {
                 || format!("dataset hash {hash}\nshape {}x{}x{}, X scales 2^{:?}, Y scale 2^{}", qds.shape.m, qds.shape.p, qds.shape.n, s.x_frac_bits, s.y_frac_bits),
             );
         }
-        Command::Simulate { mut dataset, model } if io::is_network_file(&model) => {
-            let net = io::load_network(&model)?;
-            dataset.labels |= matches!(net.task, zkml_primitives::model::Task::Classification { .. });
+        Command::Simulate { mut dataset, model, kind } if io::is_network_file(&model) => {
+            let net = io::load_trained_model(&model)?;
+            dataset.labels |= matches!(net.task(), zkml_primitives::model::Task::Classification { .. });
             let (ds, qds, _) = dataset.load()?;
-            let (_, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+            let (_, report) = zkml::circuit::models::simulate_model(&net, &ds, &qds, &ds.x, kind.as_ref())?;
             print(json, serde_json::to_value(&report)?, || report.summary());
         }
-        Command::Simulate { dataset, model } => {
+        Command::Simulate { dataset, model, kind } => {
+            ensure!(kind.is_none(), "--kind is for tree ensembles; {} is a linear regression's W/b", model.display());
             let (ds, qds, settings) = dataset.load()?;
             let fm = io::load_model(&model)?;
             let (_, report) = quant::simulate(&ds, &fm, &qds)?;
@@ -875,12 +883,15 @@ fn run(cli: Cli) -> Result<()> {
                 format!("wrote {} and {}\nthis setup's randomness was discarded here, but competitors cannot check that: whoever knows it can forge claims against bounties using this key", pk_path.display(), vk_path.display())
             });
         }
-        Command::Prove { mut dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force }
+        Command::Prove { mut dataset, model, kind, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force }
             if io::is_network_file(&model) =>
         {
             refuse_existing(std::slice::from_ref(&out), force)?;
-            let net = io::load_network(&model)?;
-            let classifier = matches!(net.task, zkml_primitives::model::Task::Classification { .. });
+            let net = io::load_trained_model(&model)?;
+            if let Some(k) = &kind {
+                ensure!(net.fits_kind(k), "{} is a {} model; it does not fit {}", model.display(), kind_spec(&net.kind()), kind_spec(k));
+            }
+            let classifier = matches!(net.task(), zkml_primitives::model::Task::Classification { .. });
             dataset.labels |= classifier;
             let (ds, qds, _) = dataset.load()?;
             let organizer_pk = files::load_public_key(&organizer_key)?;
@@ -893,7 +904,7 @@ fn run(cli: Cli) -> Result<()> {
                 (false, None, None, Some(m)) => qds.sse_cap(m)?,
                 (false, None, None, None) => bail!("give --mse-cap or --sse-cap"),
             };
-            let (qm, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+            let (qm, report) = zkml::circuit::models::simulate_model(&net, &ds, &qds, &ds.x, kind.as_ref())?;
             eprintln!("{}", report.summary());
             let req = ClaimRequest { dataset: &qds, model: &qm, organizer_pk, payee, bounty_id, sse_cap: cap };
             let seconds = prove_to_file(&req, &proving_key, &out, json)?;
@@ -902,8 +913,9 @@ fn run(cli: Cli) -> Result<()> {
             value["proving_seconds"] = json!(seconds);
             print(json, value, || format!("proved in {seconds:.2} s; wrote {}", out.display()));
         }
-        Command::Prove { dataset, model, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force } => {
+        Command::Prove { dataset, model, kind, proving_key, organizer_key, payee, bounty_id, mse_cap, sse_cap, max_errors, out, force } => {
             ensure!(max_errors.is_none(), "--max-errors is for classifiers; this model is a linear regression");
+            ensure!(kind.is_none(), "--kind is for tree ensembles; {} is a linear regression's W/b", model.display());
             refuse_existing(std::slice::from_ref(&out), force)?;
             let (ds, qds, _) = dataset.load()?;
             let fm = io::load_model(&model)?;
@@ -950,7 +962,7 @@ fn run(cli: Cli) -> Result<()> {
             let shape = file.shape();
             let kind = file.kind()?;
             if kind != ModelKind::LINEAR_REGRESSION {
-                let qm = zkml::circuit::models::QuantNetwork::from_field_params(&kind, &shape, &params)?;
+                let qm = zkml::circuit::models::QuantizedModel::from_field_params(&kind, &shape, &params)?;
                 let path = io::save_quantized_model(&out, &qm, &file.scales())?;
                 print(json, json!({"out": path, "kind": file.kind, "params": qm.params, "checked": checked.checked}), || {
                     format!("checked the claim ({})\nwrote {} (the {} model's integer parameters, as proven)", checked.checked.join("; "), path.display(), file.kind)

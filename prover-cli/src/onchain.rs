@@ -600,13 +600,13 @@ pub async fn claim_bounty(a: ClaimArgs, net: &Endpoints, signer: &SignerArgs, js
         }
         (Box::new(qm), json!({"float_mse": report.float_mse, "quantized_mse": report.quantized_mse, "mse_cap": mse_cap}))
     } else {
-        let net = io::load_network(&a.model)?;
+        let net = io::load_trained_model(&a.model)?;
         ensure!(
-            net.kind() == kind,
+            net.fits_kind(&kind),
             "bounty {}'s key is for {} models; {} is a {} model: nothing was done",
             a.bounty, kind_spec(&kind), a.model.display(), kind_spec(&net.kind())
         );
-        let (qm, report) = zkml::circuit::models::simulate_network(&net, &ds, &qds, &ds.x)?;
+        let (qm, report) = zkml::circuit::models::simulate_model(&net, &ds, &qds, &ds.x, Some(&kind))?;
         let loss = qm.loss_on(&qds)?;
         let cap = cap_text(&kind, &qds, b.sse_cap);
         if !quant::within_cap(&loss, b.sse_cap) {
@@ -825,7 +825,7 @@ pub async fn retrieve_model(bounty: u64, secret_key: &Path, out: &Path, net: &En
     let params = zkml_primitives::keys::decrypt(&ciphertext, &shared, nonce);
     let kind = chain.verifying_key(&b.issuer, b.verifying_key).await?.map(|k| k.kind()).unwrap_or(ModelKind::LINEAR_REGRESSION);
     if kind != ModelKind::LINEAR_REGRESSION {
-        let qm = zkml::circuit::models::QuantNetwork::from_field_params(&kind, &shape, &params)?;
+        let qm = zkml::circuit::models::QuantizedModel::from_field_params(&kind, &shape, &params)?;
         let path = io::save_quantized_model(out, &qm, &scales)?;
         print(json, json!({"bounty": bounty, "out": path, "payee": claim.payee.to_string(), "kind": kind_spec(&kind), "params": qm.params}), || {
             format!("decrypted the {} model of bounty {bounty} (paid to {}): wrote {}", kind_spec(&kind), claim.payee, path.display())

@@ -453,7 +453,7 @@ fn an_endpoint_that_never_answers_times_out() {
 #[test]
 fn offline_flow_for_an_mlp_classifier() {
     use rand::{rngs::StdRng, Rng, SeedableRng};
-    use zkml::circuit::models::{Dense, Network, QuantNetwork};
+    use zkml::circuit::models::{Dense, Network, QuantizedModel};
     use zkml_primitives::model::Task;
     let tmp = tempfile::tempdir().unwrap();
     let d = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
@@ -508,7 +508,7 @@ fn offline_flow_for_an_mlp_classifier() {
     ]);
     let ds = quant::FloatDataset { x: x.clone(), y: y.clone().into_shape_with_order((16, 1)).unwrap() };
     let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings { y_frac_bits: Some(0), ..Default::default() }).unwrap()).unwrap();
-    let proven = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    let proven = QuantizedModel::new(&net, &qds.shape, &qds.scales, &x).unwrap();
     assert_eq!(dec["params"], serde_json::json!(proven.params));
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("won/model.json")).unwrap()).unwrap();
     assert_eq!(saved["kind"], "mlp:4:classes=3");

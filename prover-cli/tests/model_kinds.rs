@@ -17,7 +17,7 @@ use zkml::{
     prover::{self, ClaimRequest},
     quant::{self, FloatDataset, QuantDataset, Settings},
 };
-use zkml_circuits::models::{Network, ProvableModel, QuantNetwork};
+use zkml_circuits::models::{Network, ProvableModel, QuantizedModel, TrainedModel};
 use zkml_primitives::{groth16, model::Task};
 
 fn repo() -> PathBuf {
@@ -35,28 +35,26 @@ fn export_model(args: &[&str]) {
 struct Case {
     train: FloatDataset,
     test: FloatDataset,
-    net: Network,
+    net: TrainedModel,
     /// scikit-learn's own predictions on the test rows.
     sklearn: Vec<f64>,
     dir: tempfile::TempDir,
 }
 
-fn case(dataset: &str, kind: &str, hidden: &str) -> Case {
+fn case(dataset: &str, kind: &str, extra: &[&str]) -> Case {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap().to_string();
     export_model(&["data", dataset, "--out", &d]);
     let model = format!("{d}/model.json");
     let (train_dir, test_dir) = (format!("{d}/train"), format!("{d}/test"));
     let mut args = vec!["train", kind, "--dataset", &train_dir, "--out", &model, "--predict", &test_dir];
-    if !hidden.is_empty() {
-        args.extend(["--hidden", hidden]);
-    }
+    args.extend(extra);
     export_model(&args);
     let sklearn: Vec<f64> = serde_json::from_str(&std::fs::read_to_string(format!("{model}.predictions.json")).unwrap()).unwrap();
     Case {
         train: io::load_dataset(&dir.path().join("train")).unwrap(),
         test: io::load_dataset(&dir.path().join("test")).unwrap(),
-        net: Network::load(&dir.path().join("model.json")).unwrap(),
+        net: TrainedModel::load(&dir.path().join("model.json")).unwrap(),
         sklearn,
         dir,
     }
@@ -69,7 +67,7 @@ fn quantize_test(c: &Case) -> QuantDataset {
         x: concatenate(Axis(0), &[c.train.x.view(), c.test.x.view()]).unwrap(),
         y: concatenate(Axis(0), &[c.train.y.view(), c.test.y.view()]).unwrap(),
     };
-    let settings = match c.net.task {
+    let settings = match c.net.task() {
         Task::Classification { .. } => Settings { y_frac_bits: Some(0), ..Default::default() },
         Task::Regression => Settings::default(),
     };
@@ -77,13 +75,13 @@ fn quantize_test(c: &Case) -> QuantDataset {
 }
 
 /// Quantized vs float accuracy; returns the quantized model and the test set.
-fn classifier_accuracy(c: &Case) -> (QuantNetwork, QuantDataset) {
+fn classifier_accuracy(c: &Case) -> (QuantizedModel, QuantDataset) {
     let float_pred = c.net.predict_classes(&c.test.x);
     let sk: Vec<usize> = c.sklearn.iter().map(|v| *v as usize).collect();
     assert_eq!(float_pred, sk, "the exported model predicts what scikit-learn predicts");
     let qds = quantize_test(c);
     // The competitor calibrates on the training rows only: the test rows are unseen.
-    let qm = QuantNetwork::new(&c.net, &qds.shape, &qds.scales, &c.train.x).unwrap();
+    let qm = QuantizedModel::quantize(&c.net, &qds.shape, &qds.scales, &c.train.x, None).unwrap();
     let q_pred = qm.predict_classes(&qds.shape, &qds.x_q).unwrap();
     let labels: Vec<usize> = c.test.y.column(0).iter().map(|v| *v as usize).collect();
     let correct = |pred: &[usize]| pred.iter().zip(&labels).filter(|(p, l)| p == l).count();
@@ -103,7 +101,7 @@ fn classifier_accuracy(c: &Case) -> (QuantNetwork, QuantDataset) {
 }
 
 /// The circuit on the first `rows` test rows: satisfied, and its loss is the integer evaluation's.
-fn circuit_agrees(qm: &QuantNetwork, qds: &QuantDataset, rows: usize) -> QuantDataset {
+fn circuit_agrees(qm: &QuantizedModel, qds: &QuantDataset, rows: usize) -> QuantDataset {
     let (p, n) = (qds.shape.p as usize, qds.shape.n as usize);
     let mut shape = qds.shape;
     shape.m = rows as u32;
@@ -129,7 +127,7 @@ fn circuit_agrees(qm: &QuantNetwork, qds: &QuantDataset, rows: usize) -> QuantDa
 
 #[test]
 fn logistic_regression_on_breast_cancer() {
-    let c = case("breast_cancer", "logistic", "");
+    let c = case("breast_cancer", "logistic", &[]);
     let (qm, qds) = classifier_accuracy(&c);
     assert_eq!((qds.shape.m, qds.shape.p), (171, 30));
     let sub = circuit_agrees(&qm, &qds, 40);
@@ -153,7 +151,7 @@ fn logistic_regression_on_breast_cancer() {
 
 #[test]
 fn linear_svm_on_wine() {
-    let c = case("wine", "svm", "");
+    let c = case("wine", "svm", &[]);
     let (qm, qds) = classifier_accuracy(&c);
     assert_eq!(qm.kind.task(), Task::Classification { classes: 3 });
     circuit_agrees(&qm, &qds, 20);
@@ -161,39 +159,135 @@ fn linear_svm_on_wine() {
 
 #[test]
 fn mlp_64_32_10_on_digits() {
-    let c = case("digits", "mlp", "32");
+    let c = case("digits", "mlp", &["--hidden", "32"]);
     let (qm, qds) = classifier_accuracy(&c);
     assert_eq!(qds.shape.p, 64);
     circuit_agrees(&qm, &qds, 4);
 }
 
-#[test]
-fn mlp_regressor_on_diabetes() {
-    let c = case("diabetes", "mlp-regressor", "32");
-    let qds = quantize_test(&c);
-    let qm = QuantNetwork::new(&c.net, &qds.shape, &qds.scales, &c.train.x).unwrap();
-    // The float MSE of the model zkml read (checked against scikit-learn's predictions), and the quantized one.
+/// A regressor's float predictions equal the library's, and the quantized MSE is within 1e-4 of the float one.
+fn regressor_accuracy(c: &Case, what: &str, tolerance: f64) -> (QuantizedModel, QuantDataset) {
+    let qds = quantize_test(c);
+    let qm = QuantizedModel::quantize(&c.net, &qds.shape, &qds.scales, &c.train.x, None).unwrap();
     let float_pred: Vec<f64> = c.test.x.outer_iter().map(|r| c.net.forward(r)[0]).collect();
     for (a, b) in float_pred.iter().zip(&c.sklearn) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs scikit-learn's {b}");
+        assert!((a - b).abs() <= tolerance * b.abs().max(1.0), "{what}: {a} vs the library's {b}");
     }
     let y = c.test.y.column(0);
     let float_mse = float_pred.iter().zip(y).map(|(p, y)| (p - y).powi(2)).sum::<f64>() / y.len() as f64;
-    let sse = qm.loss_on(&qds).unwrap();
-    let q_mse = qds.mse_of_sse(quant::field_to_f64(&sse));
+    let q_mse = qds.mse_of_sse(quant::field_to_f64(&qm.loss_on(&qds).unwrap()));
     let rel = (q_mse - float_mse).abs() / float_mse;
-    println!("MLP regressor: float MSE {float_mse:.6}, quantized {q_mse:.6}, relative error {rel:.2e}");
-    assert!(rel <= 1e-4, "{rel}");
+    println!("{what}: float MSE {float_mse:.6}, quantized {q_mse:.6}, relative error {rel:.2e}");
+    assert!(rel <= 1e-4, "{what}: {rel}");
+    (qm, qds)
+}
+
+#[test]
+fn tree_classifiers_from_scikit_learn_xgboost_and_lightgbm() {
+    // Binary (one score) and multiclass (one group per class), every library; the circuit on a few rows each.
+    for (dataset, kind, trees, depth) in [
+        ("breast_cancer", "tree", "1", "6"),
+        ("breast_cancer", "forest", "20", "5"),
+        ("breast_cancer", "gbdt", "30", "3"),
+        ("breast_cancer", "xgboost", "30", "4"),
+        ("breast_cancer", "lightgbm", "30", "4"),
+        ("wine", "xgboost", "10", "3"),
+        ("wine", "lightgbm", "10", "3"),
+        ("wine", "gbdt", "10", "3"),
+        ("wine", "forest", "5", "3"),
+    ] {
+        let c = case(dataset, kind, &["--trees", trees, "--depth", depth]);
+        assert!(matches!(c.net, TrainedModel::Trees(_)), "{kind}");
+        let (qm, qds) = classifier_accuracy(&c);
+        circuit_agrees(&qm, &qds, 2);
+    }
+}
+
+/// The stored test rows as the floats they represent (`x_q / 2^fx_j`): the data the chain registered.
+fn stored_rows(qds: &QuantDataset) -> Array2<f64> {
+    let p = qds.shape.p as usize;
+    Array2::from_shape_fn((qds.shape.m as usize, p), |(i, j)| qds.x_q[i * p + j] as f64 * 2f64.powi(-qds.scales.x_frac_bits[j]))
+}
+
+#[test]
+fn tree_regressors_from_scikit_learn_xgboost_and_lightgbm() {
+    // A tree's prediction jumps at each threshold, and the data is stored at 15 bits (X_BITS): read naively,
+    // a test value within one quantum of a threshold (XGBoost and LightGBM cut *at* training values, so many
+    // are) lands on the other side. The quantizer places each threshold's grid cell by the training rows (see
+    // `quantize_trees`), so the quantized model on the stored rows matches the float model on the original
+    // floats; "stored rows" below is the float model read on the rounded values, for comparison.
+    for kind in ["tree-regressor", "forest-regressor", "gbdt-regressor", "xgboost-regressor", "lightgbm-regressor"] {
+        let c = case("diabetes", kind, &["--trees", "20", "--depth", "4"]);
+        for (row, lib) in c.test.x.outer_iter().zip(&c.sklearn) {
+            let ours = c.net.forward(row)[0];
+            // XGBoost and LightGBM sum in float32: agree to its precision.
+            assert!((ours - lib).abs() <= 1e-5 * lib.abs().max(1.0), "{kind}: {ours} vs the library's {lib}");
+        }
+        let qds = quantize_test(&c);
+        let qm = QuantizedModel::quantize(&c.net, &qds.shape, &qds.scales, &c.train.x, None).unwrap();
+        let y = c.test.y.column(0);
+        let mse = |rows: &Array2<f64>| rows.outer_iter().zip(y).map(|(r, y)| (c.net.forward(r)[0] - y).powi(2)).sum::<f64>() / y.len() as f64;
+        let stored = stored_rows(&qds);
+        let (float_mse, stored_mse) = (mse(&c.test.x), mse(&stored));
+        let q_mse = qds.mse_of_sse(quant::field_to_f64(&qm.loss_on(&qds).unwrap()));
+        let moved = (0..y.len()).filter(|&i| c.net.forward(c.test.x.row(i)) != c.net.forward(stored.row(i))).count();
+        let rel = (q_mse - float_mse).abs() / float_mse;
+        // Rows whose quantized prediction is not the float one, and whether each is beyond any threshold
+        // placement: its float path meets a node whose threshold lies in the grid cell of the row's value.
+        let TrainedModel::Trees(ens) = &c.net else { panic!("{kind} is a tree ensemble") };
+        let p = qds.shape.p as usize;
+        let unit = 2f64.powi(qds.scales.residual_frac_bits());
+        let differing: Vec<usize> = (0..y.len())
+            .filter(|&i| {
+                let q = qm.outputs(&qds.shape, &qds.x_q[i * p..(i + 1) * p]).unwrap()[0] as f64 / unit;
+                let f = c.net.forward(c.test.x.row(i))[0];
+                (q - f).abs() > 1e-6 * f.abs().max(1.0)
+            })
+            .collect();
+        let inseparable = |i: usize| {
+            ens.trees.iter().any(|t| {
+                let mut j = 0;
+                while let zkml_circuits::models::trees::NodeFile::Split { feature, threshold, left, right } = t.nodes[j] {
+                    let cell = 2f64.powi(qds.scales.x_frac_bits[feature as usize]);
+                    let x = c.test.x[[i, feature as usize]];
+                    if (x * cell).round() == (threshold * cell).round() {
+                        return true;
+                    }
+                    j = if x <= threshold { left } else { right };
+                }
+                false
+            })
+        };
+        println!(
+            "{kind}: float MSE {float_mse:.6}, quantized {q_mse:.6}, relative error {rel:.2e}; rows predicted \
+             differently: {differing:?} (the float model read on the rounded rows: MSE {stored_mse:.6}, {moved} of {} \
+             rows change a leaf)",
+            y.len()
+        );
+        // Either within 1e-4, or every differing row has a value in the same 15-bit grid cell as a threshold on
+        // its path (no integer threshold can separate what the stored data does not), and they are under 1 %.
+        assert!(
+            rel <= 1e-4 || (differing.iter().all(|&i| inseparable(i)) && differing.len() * 100 < y.len()),
+            "{kind}: {rel}, rows {differing:?}"
+        );
+        circuit_agrees(&qm, &qds, 2);
+    }
+}
+
+#[test]
+fn mlp_regressor_on_diabetes() {
+    let c = case("diabetes", "mlp-regressor", &["--hidden", "32"]);
+    let (qm, qds) = regressor_accuracy(&c, "MLP regressor", 1e-9);
     circuit_agrees(&qm, &qds, 10);
 }
 
 #[test]
 fn unseen_rows_far_beyond_calibration_are_refused_with_the_layer_named() {
-    let c = case("diabetes", "mlp-regressor", "8");
+    let c = case("diabetes", "mlp-regressor", &["--hidden", "8"]);
     // A test set 1000× further out than the training rows the competitor calibrated on.
     let far = FloatDataset { x: &c.test.x * 1000.0, y: c.test.y.clone() };
     let qds = QuantDataset::new(&far, quant::calibrate(&far, &Settings::default()).unwrap()).unwrap();
-    let qm = QuantNetwork::new(&c.net, &qds.shape, &qds.scales, &c.train.x).unwrap();
+    let qm = QuantizedModel::quantize(&c.net, &qds.shape, &qds.scales, &c.train.x, None).unwrap();
     let err = qm.loss_on(&qds).unwrap_err().to_string();
     assert!(err.contains("hidden layer 1") && err.contains("does not fit"), "{err}");
 }
@@ -240,7 +334,7 @@ fn failing_parts(c: &ClaimCircuit) -> Vec<&'static str> {
     parts
 }
 
-fn prepared(qm: &QuantNetwork, qds: &QuantDataset, cap: u128) -> ClaimCircuit {
+fn prepared(qm: &QuantizedModel, qds: &QuantDataset, cap: u128) -> ClaimCircuit {
     let req = ClaimRequest { dataset: qds, model: qm, organizer_pk: common::organizer(3).1, payee: [7; 32], bounty_id: 1, sse_cap: cap };
     // Prepared at the honest loss, then the statement's cap is set to what the attacker claims.
     let honest = quant::field_to_u128(&qm.loss_on(qds).unwrap()).unwrap();
@@ -252,7 +346,7 @@ fn prepared(qm: &QuantNetwork, qds: &QuantDataset, cap: u128) -> ClaimCircuit {
 #[test]
 fn a_classifier_cannot_claim_its_misclassified_samples_as_correct() {
     let (net, qds, x) = synthetic(&[], Task::Classification { classes: 3 }, 12, 4);
-    let qm = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    let qm = QuantizedModel::new(&net, &qds.shape, &qds.scales, &x).unwrap();
     let errors = quant::field_to_u128(&qm.loss_on(&qds).unwrap()).unwrap();
     assert!(errors >= 3, "random labels: {errors} errors");
     // Honest: satisfied at the true count.
@@ -269,7 +363,7 @@ fn a_classifier_cannot_claim_its_misclassified_samples_as_correct() {
 #[test]
 fn an_mlp_cannot_choose_its_hidden_activations() {
     let (net, qds, x) = synthetic(&[5, 4], Task::Regression, 6, 3);
-    let qm = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+    let qm = QuantizedModel::new(&net, &qds.shape, &qds.scales, &x).unwrap();
     let sse = quant::field_to_u128(&qm.loss_on(&qds).unwrap()).unwrap();
     assert!(failing_parts(&prepared(&qm, &qds, sse)).is_empty());
     // The prototype's division hole: a quotient one off (remainder r ± d), in either hidden layer, or zeroed.
@@ -329,4 +423,95 @@ fn constraint_counts_of_classifiers_and_mlps() {
     let cofactor = DIV_BITS as usize + 2;
     assert_eq!(counts(kind, shape), [model, cofactor + m * (p * h + h * k + h * rescale), m * (k * (d + 3) + 1 + 2) + cap]);
     println!("MLP 64-32-10: {} constraints per sample in inference and metric", p * h + h * k + h * rescale + k * (d + 3) + 3);
+}
+
+/// A random ensemble of complete trees on random data with random labels or targets.
+fn synthetic_trees(kind: &zkml_primitives::model::ModelKind, m: usize, p: usize) -> (QuantizedModel, QuantDataset) {
+    use rand::Rng;
+    use zkml_circuits::models::{
+        trees::{NodeFile, Split, Tree},
+        TreeEnsemble,
+    };
+    let mut rng = StdRng::seed_from_u64(11);
+    let shape = zkml_primitives::dataset::Shape { m: m as u32, p: p as u32, n: 1 };
+    let layout = kind.tree_layout(&shape).unwrap();
+    let trees = (0..layout.trees)
+        .map(|t| {
+            let internal = layout.nodes_per_tree;
+            let mut nodes: Vec<NodeFile> = (0..internal)
+                .map(|j| NodeFile::Split { feature: rng.gen_range(0..p) as u32, threshold: rng.gen_range(-1.0..1.0), left: 2 * j + 1, right: 2 * j + 2 })
+                .collect();
+            nodes.extend((0..=internal).map(|_| NodeFile::Leaf { value: rng.gen_range(-1.0..1.0) }));
+            Tree { group: t % layout.groups, nodes }
+        })
+        .collect();
+    let ens = TreeEnsemble { task: kind.task(), split: Split::LessOrEqual, base: vec![0.1; layout.groups], trees, features: p };
+    let x = Array2::from_shape_fn((m, p), |_| rng.gen_range(-2.0..2.0));
+    let y = Array2::from_shape_fn((m, 1), |_| match kind.task() {
+        Task::Classification { classes } => rng.gen_range(0..classes) as f64,
+        Task::Regression => rng.gen_range(-3.0..3.0),
+    });
+    let ds = FloatDataset { x, y };
+    let settings = match kind.task() {
+        Task::Classification { .. } => Settings { y_frac_bits: Some(0), ..Default::default() },
+        Task::Regression => Settings::default(),
+    };
+    let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &settings).unwrap()).unwrap();
+    let qm = QuantizedModel::from_trees(&ens, kind, &qds.shape, &qds.scales, &ds.x).unwrap();
+    // The float ensemble and the integer one agree on every sample's class or (to quantization) prediction.
+    if let Task::Classification { .. } = kind.task() {
+        assert_eq!(TrainedModel::Trees(ens).predict_classes(&ds.x), qm.predict_classes(&qds.shape, &qds.x_q).unwrap());
+    }
+    (qm, qds)
+}
+
+#[test]
+fn a_tree_ensemble_cannot_choose_its_path() {
+    use zkml_circuits::gadgets::tree_path::ForcedLevel;
+    let kind = zkml_primitives::model::ModelKind::Trees { trees: 6, depth: 3, task: Task::Classification { classes: 3 } };
+    let (qm, qds) = synthetic_trees(&kind, 5, 5);
+    let errors = quant::field_to_u128(&qm.loss_on(&qds).unwrap()).unwrap();
+    assert!(failing_parts(&prepared(&qm, &qds, errors)).is_empty());
+    assert_eq!(failing_parts(&prepared(&qm, &qds, errors.saturating_sub(1))), if errors > 0 { vec!["metric"] } else { vec![] });
+    let run = |key: (usize, usize, u32), claim: ForcedLevel| {
+        let mut c = prepared(&qm, &qds, errors);
+        c.assignment.as_mut().unwrap().overrides.tree_levels = Some(vec![(key, claim)]);
+        failing_parts(&c)
+    };
+    for key in [(0, 0, 0), (1, 3, 1), (4, 5, 2), (2, 1, 2)] {
+        // Exactly one branch passes at each level of each path: the true one. Taking the other side (to reach
+        // a leaf that favours the label) breaks the comparison row.
+        let accepted: Vec<bool> = [false, true].into_iter().filter(|b| run(key, ForcedLevel { branch: Some(*b), feature: None }).is_empty()).collect();
+        assert_eq!(accepted.len(), 1, "{key:?}");
+        // Reading another feature than the node's (all 8 index values, padding included) is refused.
+        let features: Vec<u32> = (0..8).filter(|f| run(key, ForcedLevel { branch: None, feature: Some(*f) }).is_empty()).collect();
+        assert_eq!(features.len(), 1, "{key:?}: {features:?}");
+        for f in 0..8u32 {
+            if f != features[0] {
+                assert_eq!(run(key, ForcedLevel { branch: None, feature: Some(f) }), ["inference"], "{key:?} feature {f}");
+            }
+        }
+    }
+}
+
+/// The tree ensemble's cost model: allocation once, one `tree_leaf` per sample and tree, the metric as for
+/// every classifier.
+#[test]
+fn constraint_counts_of_tree_ensembles() {
+    use zkml_circuits::{gadgets::tree_path::tree_leaf_cost, inference::tree_diff_bits};
+    use zkml_primitives::{
+        dataset::{Shape, SSE_CAP_BITS},
+        model::{ModelKind, LEAF_BITS},
+    };
+    let (m, p) = (3usize, 30usize);
+    let kind = ModelKind::Trees { trees: 4, depth: 6, task: Task::Classification { classes: 2 } };
+    let shape = Shape { m: m as u32, p: p as u32, n: 1 };
+    let t = kind.tree_layout(&shape).unwrap();
+    let model = t.nodes() * (t.node_bits as usize + 1) + t.leaves() * (LEAF_BITS as usize + 1) + t.node_words + t.leaf_words;
+    let per_tree = tree_leaf_cost(6, 5, 30);
+    assert_eq!(per_tree, 444);
+    let d = tree_diff_bits(&t) as usize;
+    let metric = m * (2 * (d + 3) + 1 + 2) + SSE_CAP_BITS as usize + 1;
+    assert_eq!(counts(kind, shape), [model, m * 4 * per_tree, metric]);
+    println!("trees: {per_tree} constraints per sample and tree (depth 6, 30 features)");
 }

@@ -142,7 +142,7 @@ impl QuantizedModel {
     pub fn quantize(model: &TrainedModel, shape: &Shape, scales: &Scales, calibration: &Array2<f64>, trees_kind: Option<&ModelKind>) -> Result<Self> {
         match model {
             TrainedModel::Network(net) => Self::new(net, shape, scales, calibration),
-            TrainedModel::Trees(ens) => Self::from_trees(ens, trees_kind.unwrap_or(&ens.kind()), shape, scales),
+            TrainedModel::Trees(ens) => Self::from_trees(ens, trees_kind.unwrap_or(&ens.kind()), shape, scales, calibration),
         }
     }
 

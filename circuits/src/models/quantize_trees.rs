@@ -1,11 +1,18 @@
 //! Quantization of a [`TreeEnsemble`] and its integer evaluation (the circuit's
 //! [`crate::gadgets::tree_path`] computes exactly [`QuantizedModel::tree_outputs`]).
 //!
-//! # Exact thresholds
-//! Feature `j` is stored as `x_q = round(x · 2^fx_j)`. A node on feature `j` becomes `t_q = ⌊t · 2^fx_j⌋` for a
-//! `≤` split, so that for every integer `x_q`: `x_q ≤ t_q ⟺ x_q / 2^fx_j ≤ t`; and `t_q = ⌈t · 2^fx_j⌉ − 1` for
-//! a `<` split (`x_q < t·2^fx_j ⟺ x_q ≤ ⌈t·2^fx_j⌉ − 1`). So the quantized tree takes exactly the float tree's
-//! path on the stored data: quantization moves no sample across a threshold; only the data's own rounding can.
+//! # Thresholds
+//! Feature `j` is stored as `x_q = round(x · 2^fx_j)`; a node becomes the integer `t_q` with "left iff
+//! `x_q ≤ t_q`". Every grid cell `g` (the raw values that round to `g`) lies wholly on one side of `t` except the
+//! cell `g* = round(t · 2^fx_j)` that contains it, so only `g*`'s side is a choice:
+//! - by default the float decision at the grid point itself (`g*/2^fx_j ≤ t`, or `< t`): `t_q = ⌊t·2^fx_j⌋` for a
+//!   `≤` split and `⌈t·2^fx_j⌉ − 1` for a `<` split, so that the quantized tree takes exactly the float tree's
+//!   path on the stored values;
+//! - but when calibration rows (the competitor's training data, quantized at the dataset's scales) fall in
+//!   `g*`, the side most of them take in the float tree. This matters: histogram-based boosters (XGBoost,
+//!   LightGBM) cut *at* training values, so test values sit exactly on thresholds, and the grid point of such
+//!   a value must go where the value goes, not where its rounded image would.
+//!
 //! Thresholds beyond `±2^14` (every stored value) are clamped to `[−2^15, 2^15)`, which keeps every decision.
 //!
 //! # Leaves
@@ -21,6 +28,7 @@ use super::{
 use crate::gadgets::tree_path::leaf_index;
 use anyhow::{bail, ensure, Result};
 use ark_bn254::Fr;
+use ndarray::Array2;
 use zkml_primitives::{
     dataset::{pack, signed_range, unpack, Scales, Shape},
     encoding::fr_to_bytes,
@@ -40,21 +48,41 @@ fn leaf_exponent(max_abs: f64) -> i32 {
     e
 }
 
-/// `t_q` for a threshold on a feature at `2^scale` (see the module docs).
-pub fn quantize_threshold(t: f64, scale: i32, split: Split) -> i64 {
+/// `t_q` for a threshold on a feature at `2^scale`, given the calibration values of that feature (see the
+/// module docs).
+pub fn quantize_threshold(t: f64, scale: i32, split: Split, calibration: &[f64]) -> i64 {
     let (lo, hi) = signed_range(THRESHOLD_BITS);
-    let s = t * 2f64.powi(scale);
-    let q = match split {
+    let unit = 2f64.powi(scale);
+    let s = t * unit;
+    let goes_left = |x: f64| match split {
+        Split::LessOrEqual => x <= t,
+        Split::Less => x < t,
+    };
+    let grid = match split {
         Split::LessOrEqual => s.floor(),
         Split::Less => s.ceil() - 1.0,
+    };
+    let cell = s.round();
+    let (mut left, mut right) = (0usize, 0usize);
+    for x in calibration.iter().filter(|x| (*x * unit).round() == cell) {
+        if goes_left(*x) {
+            left += 1;
+        } else {
+            right += 1;
+        }
+    }
+    let q = match left.cmp(&right) {
+        core::cmp::Ordering::Greater => cell,
+        core::cmp::Ordering::Less => cell - 1.0,
+        core::cmp::Ordering::Equal => grid,
     };
     q.clamp(lo as f64, hi as f64) as i64
 }
 
 impl QuantizedModel {
     /// Quantizes `ens` as a tree ensemble of `kind` (at least the ensemble's own trees per group and depth) for a
-    /// dataset with `scales`.
-    pub fn from_trees(ens: &TreeEnsemble, kind: &ModelKind, shape: &Shape, scales: &Scales) -> Result<Self> {
+    /// dataset with `scales`, placing thresholds by the rows of `calibration` (`· × p` floats; may be empty).
+    pub fn from_trees(ens: &TreeEnsemble, kind: &ModelKind, shape: &Shape, scales: &Scales, calibration: &Array2<f64>) -> Result<Self> {
         kind.validate(shape, scales.y_frac_bits).map_err(|e| anyhow::anyhow!("{e}"))?;
         let layout = kind.tree_layout(shape).ok_or_else(|| anyhow::anyhow!("{kind:?} is not a tree ensemble"))?;
         ensure!(ens.task == kind.task(), "the model's task ({:?}) is not the kind's ({:?})", ens.task, kind.task());
@@ -92,6 +120,12 @@ impl QuantizedModel {
                 leaf_exponent(max_abs)
             }
         };
+        ensure!(calibration.nrows() == 0 || calibration.ncols() == shape.p as usize, "calibration rows have {} features", calibration.ncols());
+        let columns: Vec<Vec<f64>> = if calibration.nrows() == 0 {
+            vec![Vec::new(); shape.p as usize]
+        } else {
+            calibration.columns().into_iter().map(|c| c.to_vec()).collect()
+        };
         let always_left = signed_range(THRESHOLD_BITS).1 as i64;
         let mut nodes = Vec::with_capacity(layout.nodes());
         let mut leaves = Vec::with_capacity(layout.leaves());
@@ -100,7 +134,7 @@ impl QuantizedModel {
             let mut tree_nodes = vec![(0u32, always_left); layout.nodes_per_tree];
             let mut tree_leaves = vec![0.0f64; layout.leaves_per_tree];
             if let Some(i) = tree {
-                fill(&ens.trees[*i].nodes, 0, 0, 0, &layout, ens.split, scales, &mut tree_nodes, &mut tree_leaves)?;
+                fill(&ens.trees[*i].nodes, 0, 0, 0, &layout, ens.split, scales, &columns, &mut tree_nodes, &mut tree_leaves)?;
             }
             nodes.extend(tree_nodes.iter().map(|(f, t)| layout.encode_node(*f, *t)));
             for (k, v) in tree_leaves.iter().enumerate() {
@@ -168,6 +202,7 @@ fn fill(
     layout: &TreeLayout,
     split: Split,
     scales: &Scales,
+    columns: &[Vec<f64>],
     out_nodes: &mut [(u32, i64)],
     out_leaves: &mut [f64],
 ) -> Result<()> {
@@ -184,9 +219,9 @@ fn fill(
                 bail!("a tree is deeper than the kind's {} levels", layout.depth);
             }
             let scale = scales.x_frac_bits[feature as usize];
-            out_nodes[(1usize << level) - 1 + pos] = (feature, quantize_threshold(threshold, scale, split));
-            fill(nodes, left, level + 1, 2 * pos, layout, split, scales, out_nodes, out_leaves)?;
-            fill(nodes, right, level + 1, 2 * pos + 1, layout, split, scales, out_nodes, out_leaves)
+            out_nodes[(1usize << level) - 1 + pos] = (feature, quantize_threshold(threshold, scale, split, &columns[feature as usize]));
+            fill(nodes, left, level + 1, 2 * pos, layout, split, scales, columns, out_nodes, out_leaves)?;
+            fill(nodes, right, level + 1, 2 * pos + 1, layout, split, scales, columns, out_nodes, out_leaves)
         }
     }
 }
@@ -202,7 +237,7 @@ mod tests {
         for s in [-3i32, 0, 4, 10] {
             for t in [-2.5f64, -1.0, 0.0, 0.3, 1.0, 7.75, 1e9, -1e9] {
                 for split in [Split::LessOrEqual, Split::Less] {
-                    let tq = quantize_threshold(t, s, split);
+                    let tq = quantize_threshold(t, s, split, &[]);
                     for xq in -600i64..600 {
                         let x = xq as f64 * 2f64.powi(-s);
                         let float_left = match split {
@@ -214,5 +249,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_cut_at_a_training_value_keeps_that_value_on_its_side() {
+        // XGBoost cuts at a training value: x < 0.3 goes left, x = 0.3 goes right. At scale 2^3, 0.3 is 2.4 and
+        // rounds to grid point 2, whose exact image 0.25 goes left; but the rows that round there are mostly
+        // exactly 0.3, so grid point 2 goes right (t_q = 1).
+        assert_eq!(quantize_threshold(0.3, 3, Split::Less, &[]), 2);
+        assert_eq!(quantize_threshold(0.3, 3, Split::Less, &[0.3, 0.3, 0.26, 0.1, 0.9]), 1);
+        // Rows in the cell that mostly go left keep it left; a tie keeps the exact-on-grid rule.
+        assert_eq!(quantize_threshold(0.3, 3, Split::Less, &[0.26, 0.27, 0.3]), 2);
+        assert_eq!(quantize_threshold(0.3, 3, Split::Less, &[0.26, 0.3]), 2);
+        // scikit-learn's midpoint 0.31 between 0.28 and 0.34 (cell 2.48 → 2): both training values keep their side.
+        let t = quantize_threshold(0.31, 3, Split::LessOrEqual, &[0.28, 0.34]);
+        assert!((0.28f64 * 8.0).round() as i64 <= t && (0.34f64 * 8.0).round() as i64 > t);
     }
 }

@@ -10,7 +10,7 @@
 //!    `zkml_primitives::dataset`), its IPFS CID, its shape `(m, p, n)` and the quantization scales.
 //! 2. The organizer calls [`Pallet::register_verifying_key`]: the key is decoded and checked (exactly the
 //!    compressed size of a key for the claim layout's 8 public inputs) and is referenced by its `blake2_256`.
-//!    It is registered for a shape and a **model kind** ([`ModelKindInfo`]: linear or MLP, regression or
+//!    It is registered for a shape and a **model kind** ([`ModelKindInfo`]: linear, MLP or tree ensemble, regression or
 //!    K-class classification), which fixes what its proofs measure and the parameter count of a delivery; a
 //!    classifier's dataset must hold one label column at scale `2^0` (checked when a bounty or competition
 //!    uses it).
@@ -271,6 +271,8 @@ pub mod pallet {
     pub enum ModelKindInfo {
         Linear { task: ModelTask },
         Mlp { hidden: BoundedVec<u32, ConstU32<{ zkml_primitives::model::MAX_HIDDEN_LAYERS as u32 }>>, task: ModelTask },
+        /// `trees` decision trees of `depth` levels (`zkml_primitives::model::ModelKind::Trees`).
+        Trees { trees: u32, depth: u32, task: ModelTask },
     }
 
     impl ModelKindInfo {
@@ -291,6 +293,7 @@ pub mod pallet {
             match k {
                 ModelKindInfo::Linear { task } => ModelKind::Linear { task: (*task).into() },
                 ModelKindInfo::Mlp { hidden, task } => ModelKind::Mlp { hidden: hidden.to_vec(), task: (*task).into() },
+                ModelKindInfo::Trees { trees, depth, task } => ModelKind::Trees { trees: *trees, depth: *depth, task: (*task).into() },
             }
         }
     }

@@ -2,15 +2,15 @@
 //! misclassification count, delivered at the kind's parameter count and decrypted to exactly the proven
 //! model; and every way a key of one kind could be made to serve another, refused.
 use super::*;
-use zkml::circuit::models::{Dense, Network, ProvableModel, QuantNetwork};
+use zkml::circuit::models::{Dense, Network, ProvableModel, QuantizedModel};
 use zkml_primitives::model::{ModelKind, Task};
 
 const CLS_SHAPE: DatasetShape = DatasetShape { m: 12, p: 3, n: 1 };
 
 struct Kinds {
     qds: QuantDataset,
-    mlp: QuantNetwork,
-    linear: QuantNetwork,
+    mlp: QuantizedModel,
+    linear: QuantizedModel,
     errors: u128,
     mlp_key: (ProvingKey<Bn254>, Vec<u8>),
     linear_key: (ProvingKey<Bn254>, Vec<u8>),
@@ -44,8 +44,8 @@ fn kinds() -> &'static Kinds {
         let y = ndarray::Array2::from_shape_fn((12, 1), |(i, _)| labels[i] as f64);
         let ds = FloatDataset { x: x.clone(), y };
         let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings { y_frac_bits: Some(0), ..Default::default() }).unwrap()).unwrap();
-        let mlp = QuantNetwork::new(&net, &qds.shape, &qds.scales, &x).unwrap();
-        let linear = QuantNetwork::new(&lin, &qds.shape, &qds.scales, &x).unwrap();
+        let mlp = QuantizedModel::new(&net, &qds.shape, &qds.scales, &x).unwrap();
+        let linear = QuantizedModel::new(&lin, &qds.shape, &qds.scales, &x).unwrap();
         let errors = quant::field_to_u128(&mlp.loss_on(&qds).unwrap()).unwrap();
         let key = |kind: &ModelKind, rng: &mut StdRng| {
             let (pk, vk) = prover::setup_for(kind, qds.shape, rng).unwrap();
@@ -90,7 +90,7 @@ fn post_cls(vk: [u8; 32], cap: u128) -> sp_runtime::DispatchResult {
 }
 
 /// A real claim of `model` (quantized) proven with `key` on `bounty` for BOB.
-fn kind_claim(model: &QuantNetwork, key: &ProvingKey<Bn254>, bounty: BountyId, cap: u128) -> ClaimArgs {
+fn kind_claim(model: &QuantizedModel, key: &ProvingKey<Bn254>, bounty: BountyId, cap: u128) -> ClaimArgs {
     let k = kinds();
     let req = ClaimRequest { dataset: &k.qds, model, organizer_pk: fixture().organizer_pk, payee: account_bytes(&BOB), bounty_id: bounty, sse_cap: cap };
     let mut rng = StdRng::seed_from_u64(bounty + 77);
@@ -128,7 +128,7 @@ fn an_mlp_classifier_bounty_is_claimed_delivered_and_decrypted() {
         let ct: Vec<_> = record.ciphertext.iter().map(|b| zkml_primitives::encoding::fr_from_bytes(b).unwrap()).collect();
         let nonce = zkml_primitives::encoding::fr_from_bytes(&record.nonce).unwrap();
         let params = zkml_primitives::keys::decrypt(&ct, &shared, nonce);
-        let decrypted = QuantNetwork::from_field_params(&k.mlp.kind, &k.qds.shape, &params).unwrap();
+        let decrypted = QuantizedModel::from_field_params(&k.mlp.kind, &k.qds.shape, &params).unwrap();
         assert_eq!(decrypted.params, k.mlp.params);
     });
 }
