@@ -566,6 +566,53 @@ def tree_estimator(kind, n, depth, seed):
     }[kind]()
 
 
+def write_onnx(model, x, path):
+    """The fitted model as skl2onnx converts it (what a scikit-learn user exports to ONNX)."""
+    from skl2onnx import to_onnx
+
+    onx = to_onnx(model, x[:1].astype(np.float32), options={"zipmap": False} if hasattr(model, "predict_proba") else None)
+    with open(path, "wb") as f:
+        f.write(onx.SerializeToString())
+
+
+def write_onnx_gemm(zkml_model, path):
+    """A dense model as the graph torch.onnx.export writes for nn.Sequential(Linear, ReLU, ..., Linear) followed by
+    nn.Softmax(dim=1) for classifiers: Gemm nodes with transB=1 and weights stored out x in as float32
+    initializers. PyTorch itself is a 2 GB install; this writes the same operators from the exported weights so
+    the ONNX reader can be tested on that form."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    if zkml_model.get("kind") not in ("linear", "mlp"):
+        sys.exit("--onnx-gemm writes dense models only (linear or mlp)")
+    nodes, inits, current = [], [], "input"
+    layers = zkml_model["layers"]
+    for i, layer in enumerate(layers):
+        w = np.asarray(layer["weights"], dtype=np.float32).T  # PyTorch's Linear.weight is out x in
+        b = np.asarray(layer["bias"], dtype=np.float32)
+        inits += [numpy_helper.from_array(w, f"{i}.weight"), numpy_helper.from_array(b, f"{i}.bias")]
+        nodes.append(helper.make_node("Gemm", [current, f"{i}.weight", f"{i}.bias"], [f"/{i}/Gemm_output_0"], alpha=1.0, beta=1.0, transB=1))
+        current = f"/{i}/Gemm_output_0"
+        if i + 1 < len(layers):
+            nodes.append(helper.make_node("Relu", [current], [f"/{i}/Relu_output_0"]))
+            current = f"/{i}/Relu_output_0"
+    outputs = len(layers[-1]["bias"])
+    if zkml_model["task"] == "classification":
+        head = "Sigmoid" if outputs == 1 else "Softmax"
+        nodes.append(helper.make_node(head, [current], ["output"], **({} if outputs == 1 else {"axis": 1})))
+    else:
+        nodes.append(helper.make_node("Identity", [current], ["output"]))
+    p = len(layers[0]["weights"])
+    graph = helper.make_graph(
+        nodes, "main_graph",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", p])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", outputs])],
+        initializer=inits,
+    )
+    onnx.checker.check_model(helper.make_model(graph, producer_name="pytorch", opset_imports=[helper.make_opsetid("", 17)]))
+    onnx.save(helper.make_model(graph, producer_name="pytorch", opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
 def cmd_train(args):
     from sklearn.linear_model import LinearRegression, LogisticRegression
     from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -596,6 +643,12 @@ def cmd_train(args):
     with open(args.out, "w") as f:
         json.dump(to_zkml(model), f, allow_nan=False)
     report = {"out": args.out, "train_score": float(model.score(x, y))}
+    if args.onnx:
+        write_onnx(model, x, args.onnx)
+        report["onnx"] = args.onnx
+    if args.onnx_gemm:
+        write_onnx_gemm(to_zkml(model), args.onnx_gemm)
+        report["onnx_gemm"] = args.onnx_gemm
     if args.predict:
         xp = load_dir(args.predict, "X")
         pred = model.predict(xp)
@@ -634,6 +687,8 @@ def main():
     t.add_argument("--depth", type=int, default=6, help="the trees' maximum depth")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--predict", default="")
+    t.add_argument("--onnx", default="", help="also write the fitted model as skl2onnx converts it")
+    t.add_argument("--onnx-gemm", default="", help="also write a dense model as PyTorch's Gemm/Relu graph")
     e = sub.add_parser("export", help="export a saved model: joblib, XGBoost / LightGBM JSON, LightGBM model text")
     e.add_argument("estimator")
     e.add_argument("--out", required=True)

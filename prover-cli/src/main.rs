@@ -130,8 +130,9 @@ enum Command {
     Simulate {
         #[command(flatten)]
         dataset: DatasetArgs,
-        /// A zkml-model/1 JSON file (examples/export_model.py writes one from scikit-learn), or a directory with
-        /// W.npy and b.npy (a linear regression).
+        /// A zkml-model/1 JSON file (examples/export_model.py writes one from scikit-learn, XGBoost or LightGBM),
+        /// an ONNX file of dense layers (PyTorch's nn.Sequential of Linear/ReLU, skl2onnx's MLPs), or a directory
+        /// with W.npy and b.npy (a linear regression).
         #[arg(long)]
         model: PathBuf,
         /// For a tree ensemble: the key's kind (e.g. trees:100:depth=6), when larger than the model's own; fewer or

@@ -517,3 +517,64 @@ fn offline_flow_for_an_mlp_classifier() {
     let err = fails(&["setup", "--dataset", &d("dataset"), "--kind", "mlp:4:classes=1", "--out", &d("keys/bad")]);
     assert!(err.contains("2 to 1024 classes"), "{err}");
 }
+
+#[test]
+fn offline_flow_for_a_tree_ensemble_padded_to_the_key() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use zkml::circuit::models::{QuantizedModel, TrainedModel};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
+    // Two stumps (XGBoost's "<" split) scoring class 1; the key is for 4 trees of depth 2.
+    let model = r#"{"format": "zkml-model/1", "kind": "trees", "task": "classification", "classes": 2, "split": "lt",
+        "base": [-0.1], "trees": [
+          {"group": 0, "nodes": [{"feature": 0, "threshold": 0.5, "left": 1, "right": 2}, {"value": -1.0}, {"value": 1.0}]},
+          {"group": 0, "nodes": [{"feature": 2, "threshold": -0.25, "left": 1, "right": 2}, {"value": -0.5}, {"value": 0.75}]}]}"#;
+    std::fs::write(d("trees.json"), model).unwrap();
+    let TrainedModel::Trees(ens) = TrainedModel::load(&tmp.path().join("trees.json")).unwrap() else { panic!("trees") };
+    let mut rng = StdRng::seed_from_u64(8);
+    let x = Array2::from_shape_fn((10, 3), |_| rng.gen_range(-2.0..2.0));
+    let mut labels = TrainedModel::Trees(ens.clone()).predict_classes(&x);
+    labels[4] = 1 - labels[4];
+    let y = Array1::from_iter(labels.iter().map(|l| *l as f64));
+    std::fs::create_dir_all(tmp.path().join("dataset")).unwrap();
+    write_npy(tmp.path().join("dataset/X.npy"), &x).unwrap();
+    write_npy(tmp.path().join("dataset/Y.npy"), &y).unwrap();
+
+    let kind = "trees:4:depth=2:classes=2";
+    let sim = json(&["simulate", "--dataset", &d("dataset"), "--model", &d("trees.json"), "--kind", kind]);
+    assert_eq!((sim["kind"].as_str(), sim["quantized_loss"].as_str()), (Some(kind), Some("1")));
+    json(&["keygen", "--out", &d("keys/org")]);
+    json(&["setup", "--dataset", &d("dataset"), "--kind", kind, "--out", &d("keys/trees")]);
+    let prove = |extra: &[&str]| {
+        let mut args = vec![
+            "prove", "--dataset", &d("dataset"), "--model", &d("trees.json"), "--proving-key", &d("keys/trees.pk"),
+            "--organizer-key", &d("keys/org_public.json"), "--payee", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+            "--bounty-id", "3", "--max-errors", "1", "--out", &d("claim.json"), "--force",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    // Without --kind the model is proven as its own 2 trees of depth 1: not the key's circuit.
+    let args = prove(&[]);
+    let err = fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("different circuit shape"), "{err}");
+    // A kind too small for the model is refused before proving.
+    let args = prove(&["--kind", "trees:1:depth=2:classes=2"]);
+    let err = fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("does not fit"), "{err}");
+    let args = prove(&["--kind", kind]);
+    json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(json(&["verify", "--verifying-key", &d("keys/trees.vk"), "--claim", &d("claim.json"), "--dataset", &d("dataset")])["valid"], true);
+    let dec = json(&[
+        "decrypt", "--secret-key", &d("keys/org_secret.json"), "--claim", &d("claim.json"), "--verifying-key", &d("keys/trees.vk"),
+        "--dataset", &d("dataset"), "--out", &d("won"),
+    ]);
+    let ds = quant::FloatDataset { x: x.clone(), y: y.clone().into_shape_with_order((10, 1)).unwrap() };
+    let qds = QuantDataset::new(&ds, quant::calibrate(&ds, &Settings { y_frac_bits: Some(0), ..Default::default() }).unwrap()).unwrap();
+    let proven = QuantizedModel::from_trees(&ens, &zkml::circuit::models::parse_kind(kind).unwrap(), &qds.shape, &qds.scales, &x).unwrap();
+    assert_eq!(dec["params"], serde_json::json!(proven.params));
+    assert_eq!(proven.predict_classes(&qds.shape, &qds.x_q).unwrap(), TrainedModel::Trees(ens).predict_classes(&x));
+}

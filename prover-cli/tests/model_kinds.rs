@@ -48,7 +48,9 @@ fn case(dataset: &str, kind: &str, extra: &[&str]) -> Case {
     let model = format!("{d}/model.json");
     let (train_dir, test_dir) = (format!("{d}/train"), format!("{d}/test"));
     let mut args = vec!["train", kind, "--dataset", &train_dir, "--out", &model, "--predict", &test_dir];
-    args.extend(extra);
+    // "{dir}" in an argument is the case's directory.
+    let extra: Vec<String> = extra.iter().map(|a| a.replace("{dir}", &d)).collect();
+    args.extend(extra.iter().map(String::as_str));
     export_model(&args);
     let sklearn: Vec<f64> = serde_json::from_str(&std::fs::read_to_string(format!("{model}.predictions.json")).unwrap()).unwrap();
     Case {
@@ -272,6 +274,47 @@ fn tree_regressors_from_scikit_learn_xgboost_and_lightgbm() {
         );
         circuit_agrees(&qm, &qds, 2);
     }
+}
+
+#[test]
+fn onnx_models_from_skl2onnx_and_in_pytorchs_gemm_form() {
+    // The same fitted models through the ONNX door: skl2onnx's conversion (Scaler, MatMul/Add, Relu, the
+    // classifier head and label mapping) and the Gemm/Relu graph torch.onnx writes for an nn.Sequential. ONNX
+    // stores float32 weights, so the predictions are compared with scikit-learn's as float32 arithmetic allows.
+    let onnx = ["--onnx", "{dir}/skl2onnx.onnx", "--onnx-gemm", "{dir}/gemm.onnx"];
+    for dataset in ["breast_cancer", "wine"] {
+        let mut args = onnx.to_vec();
+        args.extend(["--hidden", "16"]);
+        let mut c = case(dataset, "mlp", &args);
+        for file in ["skl2onnx.onnx", "gemm.onnx"] {
+            c.net = TrainedModel::load(&c.dir.path().join(file)).unwrap();
+            assert_eq!(c.net.task(), Task::Classification { classes: if dataset == "wine" { 3 } else { 2 } }, "{file}");
+            let (qm, qds) = classifier_accuracy(&c);
+            circuit_agrees(&qm, &qds, 2);
+        }
+    }
+    let mut c = case("diabetes", "mlp-regressor", &["--hidden", "16", "--onnx", "{dir}/skl2onnx.onnx", "--onnx-gemm", "{dir}/gemm.onnx"]);
+    for file in ["skl2onnx.onnx", "gemm.onnx"] {
+        c.net = TrainedModel::load(&c.dir.path().join(file)).unwrap();
+        let (qm, qds) = regressor_accuracy(&c, file, 1e-5);
+        circuit_agrees(&qm, &qds, 2);
+    }
+    // An operator outside the subset is named: skl2onnx's LinearClassifier (scikit-learn's linear models come in
+    // through export_model.py), and a Tanh.
+    let c = case("wine", "logistic", &["--onnx", "{dir}/linear.onnx"]);
+    let err = format!("{:#}", TrainedModel::load(&c.dir.path().join("linear.onnx")).unwrap_err());
+    assert!(err.contains("unsupported ONNX operator ai.onnx.ml:LinearClassifier"), "{err}");
+    let path = c.dir.path().join("tanh.onnx");
+    let script = format!(
+        "import onnx\nfrom onnx import helper, TensorProto\ng = helper.make_graph([helper.make_node('Tanh', ['x'], ['y'])], 'g', \
+         [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 2])], [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 2])])\n\
+         onnx.save(helper.make_model(g), {:?})",
+        path.to_str().unwrap()
+    );
+    let out = Command::new(repo().join(".venv/bin/python")).args(["-c", &script]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = format!("{:#}", TrainedModel::load(&path).unwrap_err());
+    assert!(err.contains("unsupported ONNX operator Tanh"), "{err}");
 }
 
 #[test]

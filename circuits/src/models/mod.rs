@@ -3,6 +3,7 @@
 //! The circuit side of each kind lives in [`crate::inference`] (forward pass) and [`crate::claim`] (metric);
 //! the integer evaluation here is the same arithmetic, and tests hold the two together.
 pub mod network;
+pub mod onnx;
 pub mod quantize;
 pub mod quantize_trees;
 pub mod report;
@@ -29,8 +30,12 @@ pub enum TrainedModel {
 }
 
 impl TrainedModel {
-    /// Reads a `zkml-model/1` file of any kind.
+    /// Reads a `zkml-model/1` file of any kind, or an ONNX model of dense layers (`*.onnx`, see [`onnx`]).
     pub fn load(path: &std::path::Path) -> Result<Self> {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("onnx")) {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            return Ok(Self::Network(onnx::load_onnx(&bytes, None).with_context(|| format!("ONNX model {}", path.display()))?));
+        }
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).with_context(|| format!("{} is not a zkml model file", path.display()))?;

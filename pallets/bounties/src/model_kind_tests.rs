@@ -141,7 +141,13 @@ fn a_key_of_one_kind_cannot_serve_another() {
         let one_class = ModelKindInfo::Linear { task: ModelTask::Classification { classes: 1 } };
         let no_layers = ModelKindInfo::Mlp { hidden: vec![].try_into().unwrap(), task: ModelTask::Regression };
         let too_wide = ModelKindInfo::Mlp { hidden: vec![1 << 20].try_into().unwrap(), task: ModelTask::Regression };
-        for bad in [one_class, no_layers, too_wide] {
+        // Trees: none, too deep, or a count that is not a multiple of the 3 class groups.
+        let cls = ModelTask::Classification { classes: 3 };
+        let no_trees = ModelKindInfo::Trees { trees: 0, depth: 3, task: cls };
+        let too_deep = ModelKindInfo::Trees { trees: 3, depth: 11, task: cls };
+        let uneven = ModelKindInfo::Trees { trees: 4, depth: 3, task: cls };
+        let forest = ModelKindInfo::Trees { trees: u32::MAX, depth: 10, task: cls };
+        for bad in [one_class, no_layers, too_wide, no_trees, too_deep, uneven, forest] {
             assert_noop!(
                 ZkmlBounties::register_verifying_key(RuntimeOrigin::signed(ALICE), k.mlp_key.1.clone().try_into().unwrap(), CLS_SHAPE, bad, Default::default()),
                 Error::<Test>::UnsupportedModel
@@ -179,5 +185,68 @@ fn a_key_of_one_kind_cannot_serve_another() {
         long.ciphertext = mlp_len;
         assert_noop!(deliver(BOB, lin_bounty, &long), Error::<Test>::WrongCiphertextLength);
         assert_ok!(deliver(BOB, lin_bounty, &a));
+    });
+}
+
+fn trees_kind() -> ModelKindInfo {
+    ModelKindInfo::Trees { trees: 3, depth: 2, task: ModelTask::Classification { classes: 3 } }
+}
+
+/// A tree ensemble (one depth-2 tree per class) on the classifier dataset, and a key for its kind.
+fn trees_model() -> &'static (QuantizedModel, ProvingKey<Bn254>, Vec<u8>) {
+    static T: OnceLock<(QuantizedModel, ProvingKey<Bn254>, Vec<u8>)> = OnceLock::new();
+    T.get_or_init(|| {
+        use zkml::circuit::models::{
+            trees::{NodeFile, Split, Tree},
+            TreeEnsemble,
+        };
+        let k = kinds();
+        let mut rng = StdRng::seed_from_u64(21);
+        let trees = (0..3)
+            .map(|g| {
+                let mut nodes: Vec<NodeFile> = (0..3)
+                    .map(|j| NodeFile::Split { feature: rng.gen_range(0..3), threshold: rng.gen_range(-1.0..1.0), left: 2 * j + 1, right: 2 * j + 2 })
+                    .collect();
+                nodes.extend((0..4).map(|_| NodeFile::Leaf { value: rng.gen_range(-1.0..1.0) }));
+                Tree { group: g, nodes }
+            })
+            .collect();
+        let ens = TreeEnsemble { task: Task::Classification { classes: 3 }, split: Split::LessOrEqual, base: vec![0.0; 3], trees, features: 3 };
+        let kind = ModelKind::from(&trees_kind());
+        let qm = QuantizedModel::from_trees(&ens, &kind, &k.qds.shape, &k.qds.scales, &ndarray::Array2::zeros((0, 3))).unwrap();
+        let (pk, vk) = prover::setup_for(&kind, k.qds.shape, &mut rng).unwrap();
+        (qm, pk, groth16::encode_verifying_key(&vk))
+    })
+}
+
+#[test]
+fn a_tree_ensemble_bounty_is_claimed_and_decrypted_from_packed_words() {
+    new_test_ext().execute_with(|| {
+        let k = kinds();
+        let (qm, pk, vk_bytes) = trees_model();
+        let errors = quant::field_to_u128(&qm.loss_on(&k.qds).unwrap()).unwrap();
+        register_cls_dataset(0);
+        let vk = register_kind_key(vk_bytes, trees_kind());
+        assert_ok!(post_cls(vk, errors));
+        let bounty = NextBountyId::<Test>::get() - 1;
+        // 9 nodes of 2 + 16 bits (14 per word) and 12 leaves of 48 bits (5 per word): 1 + 3 words.
+        assert_eq!(Bounties::<Test>::get(bounty).unwrap().params, 4);
+        // The MLP's proof is no proof for the trees key.
+        let wrong = kind_claim(&k.mlp, &k.mlp_key.0, bounty, k.errors.max(errors));
+        assert_noop!(claim(BOB, bounty, &wrong, BOB), Error::<Test>::InvalidProof);
+        let a = kind_claim(qm, pk, bounty, errors);
+        assert_ok!(claim(BOB, bounty, &a, BOB));
+        assert_ok!(deliver(BOB, bounty, &a));
+        let record = Claims::<Test>::get(bounty).unwrap();
+        let shared = zkml_primitives::keys::shared_point(&SecretScalar::from(4242u64), &PublicKey::from_bytes(&record.competitor_key).unwrap());
+        let ct: Vec<_> = record.ciphertext.iter().map(|b| zkml_primitives::encoding::fr_from_bytes(b).unwrap()).collect();
+        let nonce = zkml_primitives::encoding::fr_from_bytes(&record.nonce).unwrap();
+        let words = zkml_primitives::keys::decrypt(&ct, &shared, nonce);
+        let decrypted = QuantizedModel::from_field_params(&qm.kind, &k.qds.shape, &words).unwrap();
+        assert_eq!(decrypted.params, qm.params);
+        assert_eq!(decrypted.predict_classes(&k.qds.shape, &k.qds.x_q).unwrap(), qm.predict_classes(&k.qds.shape, &k.qds.x_q).unwrap());
+        // A word decrypted with the wrong key does not unpack.
+        let other = zkml_primitives::keys::shared_point(&SecretScalar::from(4243u64), &PublicKey::from_bytes(&record.competitor_key).unwrap());
+        assert!(QuantizedModel::from_field_params(&qm.kind, &k.qds.shape, &zkml_primitives::keys::decrypt(&ct, &other, nonce)).is_err());
     });
 }
