@@ -22,7 +22,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zkml::{
     chain::{self, runtime, AccountId32, Chain, CompetitionInfo},
-    circuit::{models::kind_spec, ClaimCircuit},
+    circuit::{
+        models::{kind_spec, ProvableModel, QuantizedModel},
+        ClaimCircuit,
+    },
     files::{self, EntryFile},
     io,
     ipfs::Ipfs,
@@ -35,7 +38,7 @@ use zkml_primitives::{
     encoding::{fr_from_bytes, fr_to_bytes},
     groth16,
     keys::{random_secret, PublicKey},
-    model::ModelKind,
+    model::{ModelKind, Task},
 };
 
 use runtime::runtime_types::pallet_zkml_bounties::competition::{CompetitionPhase, PublicScore, Validation};
@@ -65,20 +68,13 @@ async fn organizer_key_for(chain: &Chain, organizer: &AccountId32, shape: Shape,
         let h: [u8; 32] = files::from_hex(h, "verifying key hash")?.try_into().map_err(|_| anyhow!("a verifying key hash is 32 bytes"))?;
         let vk = chain.verifying_key(organizer, h).await?.ok_or_else(|| anyhow!("{organizer} has no verifying key {}", files::to_hex(&h)))?;
         ensure!(Shape::from(&vk.shape) == shape, "verifying key {} is for another shape than the {what} ({}x{}x{})", files::to_hex(&h), shape.m, shape.p, shape.n);
-        ensure!(
-            vk.kind() == ModelKind::LINEAR_REGRESSION,
-            "verifying key {} is for {} models: the chain runs competitions of every kind, but the CLI's competition \
-             commands handle linear regression only so far",
-            files::to_hex(&h),
-            kind_spec(&vk.kind())
-        );
         return Ok(h);
     }
     let mine: Vec<_> = chain
         .verifying_keys()
         .await?
         .into_iter()
-        .filter(|(_, k)| Shape::from(&k.shape) == shape && &k.registrant == organizer && k.kind() == ModelKind::LINEAR_REGRESSION)
+        .filter(|(_, k)| Shape::from(&k.shape) == shape && &k.registrant == organizer)
         .collect();
     match mine.as_slice() {
         [(h, _)] => Ok(*h),
@@ -217,12 +213,13 @@ async fn prove_score(
     key_hash: [u8; 32],
     data: &QuantDataset,
     entry: &EntryFile,
-    model: &QuantModel,
+    model: &dyn ProvableModel,
     payee: [u8; 32],
     pb: &crate::Progress,
 ) -> Result<(u128, Vec<u8>, f64)> {
     let vk = chain.verifying_key(&c.organizer, key_hash).await?.ok_or_else(|| anyhow!("the competition's key is not registered"))?;
-    let score = quant::field_to_u128(&quant::sse(data, model)).ok_or_else(|| anyhow!("the model's SSE does not fit 128 bits"))?;
+    ensure!(vk.kind() == model.kind(), "the key is for {} models; the entry is a {} model", kind_spec(&vk.kind()), kind_spec(&model.kind()));
+    let score = quant::field_to_u128(&model.loss_on(data)?).ok_or_else(|| anyhow!("the model's loss does not fit 128 bits"))?;
     let (sk, nonce) = entry.secrets()?;
     let organizer_pk = entry.organizer_pk()?;
     let request = ClaimRequest { dataset: data, model, organizer_pk, payee, bounty_id: competition_context(competition), sse_cap: score };
@@ -238,7 +235,8 @@ async fn prove_score(
     let statement = prepared.assignment.statement.clone();
     let shape = data.shape;
     let assignment = prepared.assignment;
-    let proof = tokio::task::spawn_blocking(move || prover::prove_with(&pk, &ClaimCircuit { kind: zkml_primitives::model::ModelKind::LINEAR_REGRESSION, shape, assignment: Some(assignment) }, &mut OsRng)).await??;
+    let kind = model.kind();
+    let proof = tokio::task::spawn_blocking(move || prover::prove_with(&pk, &ClaimCircuit { kind, shape, assignment: Some(assignment) }, &mut OsRng)).await??;
     let seconds = started.elapsed().as_secs_f64();
     let bytes = groth16::encode_proof(&proof);
     groth16::verify_claim(&vk.key.0, &bytes, &statement).map_err(|e| anyhow!("the proof does not verify against the registered key: {e}"))?;
@@ -249,7 +247,51 @@ pub struct SubmitArgs {
     pub competition: u64,
     pub model: PathBuf,
     pub validation: Option<PathBuf>,
+    /// The training set's directory: the rows an MLP's activations (and trees' thresholds) are calibrated on.
+    pub train: Option<PathBuf>,
     pub accept_unverified_key: bool,
+}
+
+/// A score as people read it: the MSE of a regressor, the misclassified count and accuracy of a classifier, on
+/// `rows` samples of the competition's shape and scales.
+fn score_fields(kind: &ModelKind, rows: u32, train_shape: Shape, scales: &Scales, score: u128) -> serde_json::Map<String, serde_json::Value> {
+    let v = match kind.task() {
+        Task::Regression => json!({"mse": quant::mse_of_sse(&Shape { m: rows, ..train_shape }, scales, score as f64)}),
+        Task::Classification { .. } => json!({"misclassified": score, "accuracy": 1.0 - score as f64 / rows.max(1) as f64}),
+    };
+    v.as_object().cloned().unwrap_or_default()
+}
+
+/// [`score_fields`] in words.
+fn score_text(fields: &serde_json::Value) -> String {
+    match (fields["mse"].as_f64(), fields["misclassified"].as_u64()) {
+        (Some(m), _) => format!("MSE {m:.6}"),
+        (None, Some(e)) => format!("{e} misclassified (accuracy {:.4})", fields["accuracy"].as_f64().unwrap_or(f64::NAN)),
+        _ => "no score".into(),
+    }
+}
+
+/// The committed model of a submission, quantized for the scoring key's kind: a linear regression from
+/// `W`/`b`, any kind from a model file (`zkml-model/1` or ONNX) that fits the key.
+fn quantize_for_key(a: &SubmitArgs, kind: &ModelKind, train_shape: &Shape, scales: &Scales) -> Result<Vec<i64>> {
+    if *kind == ModelKind::LINEAR_REGRESSION && !io::is_network_file(&a.model) {
+        let qm = QuantModel::new(&io::load_model(&a.model)?, train_shape, scales)?;
+        return Ok(qm.w_q.iter().chain(&qm.b_q).copied().collect());
+    }
+    let net = io::load_trained_model(&a.model)?;
+    ensure!(
+        net.fits_kind(kind),
+        "competition {}'s scoring key is for {} models; {} is a {} model: nothing was done",
+        a.competition, kind_spec(kind), a.model.display(), kind_spec(&net.kind())
+    );
+    let calibration = match &a.train {
+        Some(dir) => io::load_dataset(dir)?.x,
+        None => {
+            ensure!(!matches!(kind, ModelKind::Mlp { .. }), "an MLP's activations are calibrated on data: give --train DIR (the training set from download-dataset)");
+            ndarray::Array2::zeros((0, train_shape.p as usize))
+        }
+    };
+    Ok(QuantizedModel::quantize(&net, train_shape, scales, &calibration, Some(kind))?.params)
 }
 
 pub async fn submit(a: SubmitArgs, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
@@ -265,18 +307,19 @@ pub async fn submit(a: SubmitArgs, net: &Endpoints, signer: &SignerArgs, json: b
     );
     let train = chain.dataset(&c.organizer, c.train_dataset).await?.ok_or_else(|| anyhow!("the competition's training set is not registered"))?;
     let (train_shape, scales) = shape_and_scales(&train);
-    let fm = io::load_model(&a.model)?;
-    let qm = QuantModel::new(&fm, &train_shape, &scales)?;
+    let scoring = chain.verifying_key(&c.organizer, c.scoring_key).await?.ok_or_else(|| anyhow!("the competition's scoring key is not registered"))?;
+    let kind = scoring.kind();
+    let values = quantize_for_key(&a, &kind, &train_shape, &scales)?;
     let organizer_pk = PublicKey::from_bytes(&c.organizer_key).map_err(|e| anyhow!("the competition's organizer key: {e:?}"))?;
     let ipfs = Ipfs::new(&net.ipfs_api);
     // The scoring key is checked now, before committing: a key its maker can forge with would let them (under
     // another account) beat every honest score.
-    let scoring = chain.verifying_key(&c.organizer, c.scoring_key).await?.ok_or_else(|| anyhow!("the competition's scoring key is not registered"))?;
     crate::ceremony_chain::check_key(&chain, &ipfs, &scoring, &me, a.accept_unverified_key, json, crate::ceremony_chain::KeyUse::Competition)
         .await?;
     let sk = random_secret(&mut OsRng);
     let nonce = ark_bn254::Fr::rand(&mut OsRng);
-    let entry = EntryFile::new(a.competition, &me.0, &organizer_pk, &sk, &nonce, &train_shape, &qm.w_q, &qm.b_q);
+    let entry = EntryFile::new(a.competition, &me.0, &organizer_pk, &sk, &nonce, &train_shape, &kind, &values)?;
+    let qm = entry.model()?;
     let commitment = entry.commitment_bytes()?;
     let pb = spinner(json, "preparing the submission");
     let mut public = None;
@@ -291,8 +334,11 @@ pub async fn submit(a: SubmitArgs, net: &Endpoints, signer: &SignerArgs, json: b
             dir.display(), files::to_hex(&v.dataset)
         );
         ensure!(info.shape.m == data.shape.m, "the validation split's shape differs from its record");
-        let (score, proof, seconds) = prove_score(&chain, &ipfs, &c, a.competition, v.verifying_key, &data, &entry, &qm, me.0, &pb).await?;
-        public_report = json!({"score": score.to_string(), "mse": data.mse_of_sse(score as f64), "proving_seconds": seconds});
+        let (score, proof, seconds) = prove_score(&chain, &ipfs, &c, a.competition, v.verifying_key, &data, &entry, &*qm, me.0, &pb).await?;
+        let mut report = score_fields(&kind, data.shape.m, train_shape, &scales, score);
+        report.insert("score".into(), json!(score.to_string()));
+        report.insert("proving_seconds".into(), json!(seconds));
+        public_report = serde_json::Value::Object(report);
         public = Some(PublicScore { score, proof: bounded(proof) });
     }
     // Kept before anything is sent: without it this submission could never be scored.
@@ -323,7 +369,7 @@ pub async fn submit(a: SubmitArgs, net: &Endpoints, signer: &SignerArgs, json: b
         || format!(
             "submitted to competition {} as entry {} (commitment {}){}; kept the model and its secrets in {} (needed to score)",
             a.competition, ev.index, entry.commitment,
-            match &public_report["mse"] { serde_json::Value::Number(m) => format!(", public validation MSE {m}"), _ => String::new() },
+            if public_report.is_null() { String::new() } else { format!(", public validation {}", score_text(&public_report)) },
             path.display()
         ),
     );
@@ -444,9 +490,9 @@ pub async fn score(competition: u64, payee: Option<&str>, net: &Endpoints, signe
             }
             continue;
         };
-        let model = QuantModel { w_q: entry.w_q.clone(), b_q: entry.b_q.clone() };
+        let model = entry.model()?;
         let pb = spinner(json, &format!("scoring submission {index} on the revealed test set"));
-        let (score, proof, seconds) = prove_score(&chain, &ipfs, &c, competition, c.scoring_key, &data, entry, &model, payee, &pb).await?;
+        let (score, proof, seconds) = prove_score(&chain, &ipfs, &c, competition, c.scoring_key, &data, entry, &*model, payee, &pb).await?;
         pb.set_message("sending the score (waiting for finality)");
         let chain = Chain::connect(&net.url).await?;
         let call = runtime::transactions().zkml_bounties().score(competition, index, score, bounded(proof), AccountId32(payee));
@@ -457,12 +503,14 @@ pub async fn score(competition: u64, payee: Option<&str>, net: &Endpoints, signe
             .events
             .find_first::<runtime::zkml_bounties::events::Scored>()
             .ok_or_else(|| anyhow!("the score was included but its event is missing"))??;
-        let mse = data.mse_of_sse(score as f64);
+        let mut row = score_fields(&model.kind(), data.shape.m, data.shape, &data.scales, score);
         if !json {
-            eprintln!("submission {index}: test MSE {mse:.6} (SSE {score}), rank {} when scored; proved in {seconds:.1} s", ev.rank);
+            eprintln!("submission {index}: test {} (loss {score}), rank {} when scored; proved in {seconds:.1} s", score_text(&serde_json::Value::Object(row.clone())), ev.rank);
         }
-        scored.push(json!({"index": index, "score": score.to_string(), "mse": mse, "rank": ev.rank, "proving_seconds": seconds,
-                           "fee": included.fee.to_string()}));
+        for (k, v) in [("index", json!(index)), ("score", json!(score.to_string())), ("rank", json!(ev.rank)), ("proving_seconds", json!(seconds)), ("fee", json!(included.fee.to_string()))] {
+            row.insert(k.into(), v);
+        }
+        scored.push(serde_json::Value::Object(row));
     }
     ensure!(!scored.is_empty(), "none of {me}'s unscored submissions to competition {competition} has a kept entry in {}", entries_dir().display());
     print(json, json!({"competition": competition, "scored": scored}), || format!("scored {} submission(s) of competition {competition}", scored.len()));
@@ -478,7 +526,12 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
         Some(v) => chain.dataset(&c.organizer, v.dataset).await?.map(|d| d.shape.m),
         None => None,
     };
-    let mse = |rows: u32, sse: u128| quant::mse_of_sse(&Shape { m: rows, ..train_shape }, &scales, sse as f64);
+    let kind = chain.verifying_key(&c.organizer, c.scoring_key).await?.map(|k| k.kind()).unwrap_or(ModelKind::LINEAR_REGRESSION);
+    let with_score = |rows: Option<u32>, loss: u128, fields: serde_json::Value| {
+        let mut row = rows.map(|m| score_fields(&kind, m, train_shape, &scales, loss)).unwrap_or_default();
+        row.extend(fields.as_object().cloned().unwrap_or_default());
+        serde_json::Value::Object(row)
+    };
     let subs = chain.submissions(competition, c.submissions, None).await?;
     let finalized = chain.finalized_number().await?;
     let mut public: Vec<_> = subs.iter().filter_map(|(i, s)| s.public_score.map(|p| (p, *i, s.submitter.clone()))).collect();
@@ -491,15 +544,15 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
         .map(|(r, (sse, i))| {
             let s = subs.iter().find(|(j, _)| j == i).map(|(_, s)| s);
             let slot = c.slots.0.iter().position(|sl| sl.holder == Some(*i));
-            json!({"rank": r + 1, "index": i, "score": sse.to_string(), "mse": mse(c.test_rows, *sse),
+            with_score(Some(c.test_rows), *sse, json!({"rank": r + 1, "index": i, "score": sse.to_string(),
                    "submitter": s.map(|s| s.submitter.to_string()), "payee": s.and_then(|s| s.score.as_ref().map(|(_, p)| p.to_string())),
-                   "prize_slot": slot, "delivered": s.map(|s| s.delivered)})
+                   "prize_slot": slot, "delivered": s.map(|s| s.delivered)}))
         })
         .collect();
     let public_rows: Vec<_> = public
         .iter()
         .enumerate()
-        .map(|(r, (sse, i, who))| json!({"rank": r + 1, "index": i, "score": sse.to_string(), "mse": val_rows.map(|m| mse(m, *sse)), "submitter": who.to_string()}))
+        .map(|(r, (sse, i, who))| with_score(val_rows, *sse, json!({"rank": r + 1, "index": i, "score": sse.to_string(), "submitter": who.to_string()})))
         .collect();
     print(
         json,
@@ -515,7 +568,7 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
                 out += "  (no public scores)\n";
             }
             for r in &public_rows {
-                out += &format!("  {:>2}. entry {} by {}: MSE {:.6}\n", r["rank"], r["index"], r["submitter"].as_str().unwrap_or(""), r["mse"].as_f64().unwrap_or(f64::NAN));
+                out += &format!("  {:>2}. entry {} by {}: {}\n", r["rank"], r["index"], r["submitter"].as_str().unwrap_or(""), score_text(r));
             }
             out += "private leaderboard (hidden test set):\n";
             if private.is_empty() {
@@ -523,8 +576,8 @@ pub async fn leaderboard(competition: u64, net: &Endpoints, json: bool) -> Resul
             }
             for r in &private {
                 out += &format!(
-                    "  {:>2}. entry {} by {}: MSE {:.6}{}\n",
-                    r["rank"], r["index"], r["submitter"].as_str().unwrap_or("?"), r["mse"].as_f64().unwrap_or(f64::NAN),
+                    "  {:>2}. entry {} by {}: {}{}\n",
+                    r["rank"], r["index"], r["submitter"].as_str().unwrap_or("?"), score_text(r),
                     match (r["prize_slot"].as_u64(), r["delivered"].as_bool()) {
                         (Some(s), Some(true)) => format!(" — prize slot {} paid", s + 1),
                         (Some(s), _) => format!(" — prize slot {}, awaiting delivery", s + 1),
@@ -649,6 +702,7 @@ pub async fn retrieve_models(competition: u64, secret_key: &Path, out: &Path, fo
     );
     let train = chain.dataset(&c.organizer, c.train_dataset).await?.ok_or_else(|| anyhow!("the competition's training set is not registered"))?;
     let (shape, scales): (Shape, Scales) = shape_and_scales(&train);
+    let kind = chain.verifying_key(&c.organizer, c.scoring_key).await?.map(|k| k.kind()).ok_or_else(|| anyhow!("the competition's scoring key is not registered"))?;
     let mut written = Vec::new();
     for (rank, (_, index)) in c.ranking.0.iter().enumerate() {
         let Some(rec) = chain.competition_model(competition, *index).await? else { continue };
@@ -656,15 +710,28 @@ pub async fn retrieve_models(competition: u64, secret_key: &Path, out: &Path, fo
         let nonce = fr_from_bytes(&rec.nonce).map_err(|_| anyhow!("stored nonce is not a field element"))?;
         let ct = rec.ciphertext.0.iter().map(|b| fr_from_bytes(b).map_err(|_| anyhow!("stored ciphertext"))).collect::<Result<Vec<_>>>()?;
         let params = zkml_primitives::keys::decrypt(&ct, &zkml_primitives::keys::shared_point(&sk, &competitor_pk), nonce);
-        let qm = QuantModel::from_field_params(&params, &shape)?;
         let dir = out.join(format!("rank-{}-entry-{index}", rank + 1));
         crate::outputs::model_files(&dir, force)?;
-        io::save_model(&dir, &qm.dequantize(&shape, &scales))?;
-        written.push(json!({"rank": rank + 1, "index": index, "payee": rec.payee.to_string(), "out": dir, "w_q": qm.w_q, "b_q": qm.b_q}));
+        if kind == ModelKind::LINEAR_REGRESSION {
+            let qm = QuantModel::from_field_params(&params, &shape)?;
+            io::save_model(&dir, &qm.dequantize(&shape, &scales))?;
+            written.push(json!({"rank": rank + 1, "index": index, "payee": rec.payee.to_string(), "out": dir, "w_q": qm.w_q, "b_q": qm.b_q}));
+        } else {
+            let qm = QuantizedModel::from_field_params(&kind, &shape, &params)?;
+            let path = io::save_quantized_model(&dir, &qm, &scales)?;
+            written.push(json!({"rank": rank + 1, "index": index, "payee": rec.payee.to_string(), "out": dir, "model": path, "kind": kind_spec(&kind), "params": qm.params}));
+        }
     }
     ensure!(!written.is_empty(), "competition {competition} has no delivered model yet ({})", c.phase.describe());
     print(json, json!({"competition": competition, "models": written}), || {
-        written.iter().map(|w| format!("decrypted rank {} (entry {}, paid to {}): {}/W.npy and b.npy", w["rank"], w["index"], w["payee"].as_str().unwrap_or(""), w["out"].as_str().unwrap_or(""))).collect::<Vec<_>>().join("\n")
+        written
+            .iter()
+            .map(|w| {
+                let files = if w["model"].is_null() { "W.npy and b.npy" } else { "model.json (the integer model as proven)" };
+                format!("decrypted rank {} (entry {}, paid to {}): {}/{files}", w["rank"], w["index"], w["payee"].as_str().unwrap_or(""), w["out"].as_str().unwrap_or(""))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     Ok(())
 }

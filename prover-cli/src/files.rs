@@ -288,14 +288,23 @@ pub struct EntryFile {
     pub nonce: String,
     pub p: u32,
     pub n: u32,
+    /// A linear regression's weights and biases (empty for other kinds).
     pub w_q: Vec<i64>,
     pub b_q: Vec<i64>,
+    /// Any other kind (`zkml_circuits::models::kind_spec`) and its integer values in layout order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_values: Option<Vec<i64>>,
 }
 
 pub const ENTRY_KIND: &str = "zkml-competition-entry/v1";
 
 impl EntryFile {
-    pub fn new(competition: u64, submitter: &[u8; 32], organizer_pk: &PublicKey, sk: &SecretScalar, nonce: &Fr, shape: &Shape, w_q: &[i64], b_q: &[i64]) -> Self {
+    /// An entry for a model of `kind` with its integer `values` in layout order (a linear regression's `W` then `b`).
+    pub fn new(competition: u64, submitter: &[u8; 32], organizer_pk: &PublicKey, sk: &SecretScalar, nonce: &Fr, shape: &Shape, kind: &ModelKind, values: &[i64]) -> Result<Self> {
+        let linear = *kind == ModelKind::LINEAR_REGRESSION;
+        let (w_q, b_q) = if linear { values.split_at(shape.p as usize * shape.n as usize) } else { (&[][..], &[][..]) };
         let mut entry = Self {
             kind: ENTRY_KIND.into(),
             competition,
@@ -308,15 +317,33 @@ impl EntryFile {
             n: shape.n,
             w_q: w_q.to_vec(),
             b_q: b_q.to_vec(),
+            model_kind: (!linear).then(|| zkml_circuits::models::kind_spec(kind)),
+            model_values: (!linear).then(|| values.to_vec()),
         };
-        entry.commitment = fr_hex(&entry.envelope().expect("fresh entry").hash());
-        entry
+        entry.commitment = fr_hex(&entry.envelope()?.hash());
+        Ok(entry)
+    }
+
+    /// The committed model, of any kind.
+    pub fn model(&self) -> Result<Box<dyn zkml_circuits::models::ProvableModel>> {
+        match (&self.model_kind, &self.model_values) {
+            (None, None) => Ok(Box::new(crate::quant::QuantModel { w_q: self.w_q.clone(), b_q: self.b_q.clone() })),
+            (Some(kind), Some(values)) => {
+                let kind = zkml_circuits::models::parse_kind(kind)?;
+                let shape = Shape { m: 1, p: self.p, n: self.n };
+                Ok(Box::new(zkml_circuits::models::QuantizedModel::from_values(&kind, &shape, values)?))
+            }
+            _ => bail!("a competition entry names a model kind without its values, or values without a kind"),
+        }
     }
 
     pub fn load(path: &Path) -> Result<Self> {
         let e: Self = read_json(path, "competition entry")?;
         ensure!(e.kind == ENTRY_KIND, "{} is not a zkml competition entry", path.display());
-        ensure!(e.w_q.len() == e.p as usize * e.n as usize && e.b_q.len() == e.n as usize, "{}: the model does not match its shape", path.display());
+        if e.model_kind.is_none() {
+            ensure!(e.w_q.len() == e.p as usize * e.n as usize && e.b_q.len() == e.n as usize, "{}: the model does not match its shape", path.display());
+        }
+        e.model().with_context(|| format!("{}: the model does not match its kind", path.display()))?;
         Ok(e)
     }
 
@@ -332,7 +359,7 @@ impl EntryFile {
     /// The envelope the commitment is the hash of.
     pub fn envelope(&self) -> Result<Envelope> {
         let (sk, nonce) = self.secrets()?;
-        let params: Vec<Fr> = self.w_q.iter().chain(&self.b_q).map(|v| zkml_primitives::encoding::fr_from_i128(*v as i128)).collect();
+        let params: Vec<Fr> = self.model()?.field_params();
         let shared = zkml_primitives::keys::shared_point(&sk, &self.organizer_pk()?);
         let ciphertext = zkml_primitives::keys::encrypt(&params, &shared, nonce);
         Ok(Envelope { competitor_pk: PublicKey::from_secret(&sk), nonce, ciphertext })

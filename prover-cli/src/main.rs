@@ -388,12 +388,17 @@ enum Command {
     Submit {
         #[arg(long)]
         competition: u64,
-        /// Directory with W.npy and b.npy.
+        /// The model: a directory with W.npy and b.npy (linear regression), or a model file of the scoring key's
+        /// kind (zkml-model/1 JSON from examples/export_model.py, or ONNX).
         #[arg(long)]
         model: PathBuf,
         /// Directory with the validation split (from download-dataset): adds a proven public score.
         #[arg(long)]
         validation: Option<PathBuf>,
+        /// Directory with the training set (from download-dataset): the rows an MLP's activations (and trees'
+        /// thresholds) are calibrated on. Needed for MLPs.
+        #[arg(long)]
+        train: Option<PathBuf>,
         /// Submit even if the scoring key has no verified ceremony transcript (its maker could forge scores).
         #[arg(long)]
         accept_unverified_key: bool,
@@ -1021,8 +1026,8 @@ fn run(cli: Cli) -> Result<()> {
             };
             block_on(competition_chain::post_competition(args, &endpoints, &signer, json))?;
         }
-        Command::Submit { competition, model, validation, accept_unverified_key, endpoints, signer } => {
-            let args = competition_chain::SubmitArgs { competition, model, validation, accept_unverified_key };
+        Command::Submit { competition, model, validation, train, accept_unverified_key, endpoints, signer } => {
+            let args = competition_chain::SubmitArgs { competition, model, validation, train, accept_unverified_key };
             block_on(competition_chain::submit(args, &endpoints, &signer, json))?;
         }
         Command::RevealTestSet { competition, test, endpoints, signer } => {

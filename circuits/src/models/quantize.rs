@@ -176,6 +176,20 @@ impl QuantizedModel {
         Ok(Self { kind: kind.clone(), params, layer_scales: Vec::new(), activation_scales: Vec::new(), trees: None })
     }
 
+    /// A model from its integer values in layout order (a tree ensemble's node values and leaves unpacked), as
+    /// kept by a competitor: every value is checked in range by packing and unpacking it.
+    pub fn from_values(kind: &ModelKind, shape: &Shape, values: &[i64]) -> Result<Self> {
+        let model = Self { kind: kind.clone(), params: values.to_vec(), layer_scales: Vec::new(), activation_scales: Vec::new(), trees: kind.tree_layout(shape) };
+        let expected = match &model.trees {
+            Some(t) => (t.nodes() + t.leaves()) as u64,
+            None => kind.params_count(shape).unwrap_or(u64::MAX),
+        };
+        ensure!(values.len() as u64 == expected, "{} model values, the kind has {expected}", values.len());
+        let back = Self::from_field_params(kind, shape, &model.field_params())?;
+        ensure!(back.params == model.params, "a model value does not fit its width");
+        Ok(model)
+    }
+
     /// The outputs for one sample of quantized features `x_q` (`p` values), exactly as the circuit computes
     /// them; an error names the layer whose activation does not fit `ACT_BITS` (no proof exists then).
     pub fn outputs(&self, shape: &Shape, x_q: &[i64]) -> Result<Vec<i128>, ActivationOverflow> {
