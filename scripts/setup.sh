@@ -4,7 +4,8 @@
 # - Node.js >= 20 and the IPFS daemon's npm packages (ipfs/, from its lockfile): no kubo binary can be
 #   downloaded here, so the demo and tests run a helia-based daemon speaking kubo's RPC.
 # - Python (the demo's training step, examples/export_model.py and the tests that train with scikit-learn): a
-#   virtualenv in .venv with numpy and scikit-learn from PyPI, pinned in examples/requirements.txt.
+#   virtualenv in .venv with numpy, scikit-learn, XGBoost, LightGBM, onnx and skl2onnx from PyPI, pinned in
+#   examples/requirements.txt (re-installed when that file changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ need_apt=()
 command -v cc >/dev/null || need_apt+=(build-essential)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+# LightGBM's and XGBoost's wheels link the system's OpenMP runtime.
+ldconfig -p 2>/dev/null | grep -q libgomp.so.1 || need_apt+=(libgomp1)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -100,9 +103,11 @@ if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
-  if ! .venv/bin/python -c 'import numpy, sklearn' 2>/dev/null; then
-    echo "setup: installing numpy and scikit-learn into .venv (examples/requirements.txt)"
+  REQ_STAMP=.venv/.requirements.sha256
+  if [ ! -f "$REQ_STAMP" ] || [ "$(cat "$REQ_STAMP")" != "$(sha256sum examples/requirements.txt | cut -d' ' -f1)" ]; then
+    echo "setup: installing the pinned Python packages into .venv (examples/requirements.txt)"
     .venv/bin/pip install -q -r examples/requirements.txt
+    sha256sum examples/requirements.txt | cut -d' ' -f1 > "$REQ_STAMP"
   fi
 fi
 echo "setup: ok"
