@@ -15,11 +15,54 @@ use ndarray::{Array1, ArrayView1};
 use serde::{Deserialize, Serialize};
 use zkml_primitives::model::{ModelKind, Task, MAX_CLASSES, MAX_TREES, MAX_TREE_DEPTH};
 
+/// A node as the file holds it: a split (`feature`, `threshold`, `left`, `right`) or a leaf (`value`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(untagged, deny_unknown_fields)]
+#[serde(try_from = "RawNode", into = "RawNode")]
 pub enum NodeFile {
     Split { feature: u32, threshold: f64, left: usize, right: usize },
     Leaf { value: f64 },
+}
+
+/// The JSON object of a node. (Read as one struct rather than an untagged enum: serde buffers an untagged
+/// enum's content, and with serde_json's `arbitrary_precision` — which `sp-genesis-builder` turns on whenever
+/// the whole workspace is built — buffered floats such as `6.19e-05` no longer read as `f64`.)
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    feature: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    threshold: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    left: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    right: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<f64>,
+}
+
+impl TryFrom<RawNode> for NodeFile {
+    type Error = String;
+    fn try_from(n: RawNode) -> Result<Self, String> {
+        match n {
+            RawNode { feature: Some(feature), threshold: Some(threshold), left: Some(left), right: Some(right), value: None } => {
+                Ok(Self::Split { feature, threshold, left, right })
+            }
+            RawNode { feature: None, threshold: None, left: None, right: None, value: Some(value) } => Ok(Self::Leaf { value }),
+            _ => Err("a node is either {feature, threshold, left, right} or {value}".into()),
+        }
+    }
+}
+
+impl From<NodeFile> for RawNode {
+    fn from(n: NodeFile) -> Self {
+        match n {
+            NodeFile::Split { feature, threshold, left, right } => {
+                RawNode { feature: Some(feature), threshold: Some(threshold), left: Some(left), right: Some(right), value: None }
+            }
+            NodeFile::Leaf { value } => RawNode { value: Some(value), ..Default::default() },
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -230,7 +273,11 @@ mod tests {
             (FILE.replace(r#""base": [0.5]"#, r#""base": [0.5, 1]"#), "base"),
             (FILE.replace(r#""group": 0, "nodes": [{"value""#, r#""group": 1, "nodes": [{"value""#), "group"),
             (FILE.replace(r#""threshold": 2.0"#, r#""threshold": 2.0, "gain": 3"#), "not a zkml trees model file"),
+            (FILE.replace(r#""threshold": 2.0"#, r#""threshold": 2.0, "value": 3"#), "not a zkml trees model file"),
         ];
+        // Small floats in exponent notation (scikit-learn writes them) read exactly.
+        let tiny = TreeEnsemble::from_json(&FILE.replace(r#""threshold": 2.0"#, r#""threshold": 6.192457294673659e-05"#)).unwrap();
+        assert!(matches!(tiny.trees[0].nodes[0], NodeFile::Split { threshold, .. } if threshold == 6.192457294673659e-05));
         for (text, message) in bad {
             let err = format!("{:#}", TreeEnsemble::from_json(&text).unwrap_err());
             assert!(err.contains(message), "{err}");
