@@ -10,9 +10,7 @@ cargo build --locked --workspace --all-targets
 bash scripts/build-upgrade-runtime.sh
 # The IPFS daemon's own tests (CIDs against kubo's vectors, persistence, errors).
 node --test ipfs/test.mjs
-# Every crate's tests but the end-to-end suites.
-cargo test --locked --workspace --exclude zkml-e2e
+# Everything, including tests/ (the bounty story against the real node and IPFS daemon).
+cargo test --locked --workspace
 # The pallet's frame-benchmarking suite, run against the mock runtime (it submits a real proof).
 cargo test --locked -p pallet-zkml-bounties --features runtime-benchmarks
-# The end-to-end suites (tests/: the stories against the real node, IPFS daemon and CLI), two side by side.
-bash scripts/e2e-lanes.sh

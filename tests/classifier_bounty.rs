@@ -149,7 +149,7 @@ fn a_tree_ensemble_competition_is_scored_paid_and_decrypted() {
     net.zkml_json(&["setup", "--hash", &val_hash, "--kind", kind, "--out", &net.path("keys/trees"), "--suri", "//Alice"]);
     let posted = net.zkml_json(&[
         "post-competition", "--train", &train_hash, "--validation", &val_hash, "--test", &test_dir, "--publickey", &format!("{keys}_public.json"),
-        "--prize", "4", "--bond", "1", "--shares", "1", "--submit-blocks", "30", "--reveal-blocks", "10", "--score-blocks", "20", "--suri", "//Alice",
+        "--prize", "4", "--bond", "1", "--shares", "1", "--submit-blocks", "40", "--reveal-blocks", "15", "--score-blocks", "25", "--suri", "//Alice",
     ]);
     let competition = posted["competition"].as_u64().unwrap().to_string();
     let submit_until = posted["submit_until"].as_u64().unwrap();
