@@ -88,10 +88,6 @@ impl Network {
                 "--dev",
                 "--no-telemetry",
                 "--no-prometheus",
-                // Alone: dev nodes on one machine otherwise find each other by mDNS and join one network with
-                // several "Alice" authorities, which stalls finality when suites run side by side.
-                "--no-mdns",
-                "--reserved-only",
                 "--base-path",
                 dir.path().join("chain").to_str().expect("utf-8 path"),
                 "--rpc-port",
