@@ -12,7 +12,7 @@ use zkml::{
     files, io,
     quant::{self, QuantDataset, Settings},
 };
-use zkml_e2e::{balance, repo_root, Network as Net};
+use zkml_e2e::{balance, repo_root, wait_finalized, Network as Net};
 
 fn python(args: &[&str]) {
     let py = repo_root().join(".venv/bin/python");
@@ -108,16 +108,6 @@ fn a_logistic_regression_wins_a_classification_bounty() {
     assert_eq!(retrieved["params"], serde_json::json!(proven.params));
     let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{won}/model.json")).unwrap()).unwrap();
     assert_eq!(saved["params"], serde_json::json!(proven.params));
-}
-
-/// Waits until the finalized block is at least `n`.
-fn wait_finalized(rt: &tokio::runtime::Runtime, url: &str, n: u64) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
-    let chain = rt.block_on(zkml::chain::Chain::connect(url)).expect("connect");
-    while rt.block_on(chain.finalized_number()).expect("finalized number") < n {
-        assert!(std::time::Instant::now() < deadline, "block {n} not finalized in time");
-        std::thread::sleep(std::time::Duration::from_secs(2));
-    }
 }
 
 /// A classification competition of tree ensembles through the CLI: the organizer publishes breast-cancer

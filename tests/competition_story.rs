@@ -15,7 +15,7 @@ use zkml::{
     quant::{FloatDataset, QuantModel},
     train::least_squares_on,
 };
-use zkml_e2e::{repo_root, Network};
+use zkml_e2e::{repo_root, wait_finalized, Network};
 
 const PRIZE: u128 = 6 * chain::UNIT;
 /// Bob fits every feature; Charlie four, Dave six. On validation: Bob < Charlie < Dave; on the test set:
@@ -28,21 +28,6 @@ fn str_of(v: &serde_json::Value, key: &str) -> String {
 
 fn rows(ds: &FloatDataset, from: usize, to: usize) -> FloatDataset {
     FloatDataset { x: ds.x.slice(ndarray::s![from..to, ..]).to_owned(), y: ds.y.slice(ndarray::s![from..to, ..]).to_owned() }
-}
-
-/// Waits until the finalized block is at least `n`.
-fn wait_finalized(rt: &tokio::runtime::Runtime, url: &str, n: u64) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
-    // One connection for the whole wait: the node limits how many it accepts.
-    let chain = rt.block_on(Chain::connect(url)).expect("connect");
-    loop {
-        let now = rt.block_on(chain.finalized_number()).expect("finalized number");
-        if now >= n {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "block {n} not finalized in time (at {now})");
-        std::thread::sleep(std::time::Duration::from_secs(2));
-    }
 }
 
 fn ranks(board: &serde_json::Value, which: &str) -> Vec<u64> {

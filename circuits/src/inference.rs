@@ -144,27 +144,20 @@ pub fn allocate_trees(cs: &mut R1cs, layout: &TreeLayout, words: Option<&[Fr]>) 
         QuantizedModel::tree_values_from_words(layout, w).unwrap_or_else(|_| vec![0; layout.nodes() + layout.leaves()])
     });
     let value = |i: usize| values.as_ref().map(|v| fr_from_i128(v[i] as i128));
-    let mut node_offsets = Vec::with_capacity(layout.nodes());
-    let mut nodes = Vec::with_capacity(layout.nodes());
-    for i in 0..layout.nodes() {
-        let offset = signed_bits(cs, value(i), layout.node_bits)?;
+    // Each value's offset, decomposed into `bits` bits and allocated as one variable.
+    let offset_variable = |cs: &mut R1cs, i: usize, bits: u32| -> Result<Signal, R1csError> {
+        let offset = signed_bits(cs, value(i), bits)?;
         let var = witness(cs, offset.value)?;
         enforce_equal(cs, &var, &offset);
-        node_offsets.push(var.clone());
-        nodes.push(var);
-    }
-    let mut leaf_offsets = Vec::with_capacity(layout.leaves());
-    let mut leaves = Vec::with_capacity(layout.leaves());
-    for i in 0..layout.leaves() {
-        let offset = signed_bits(cs, value(layout.nodes() + i), LEAF_BITS)?;
-        let var = witness(cs, offset.value)?;
-        enforce_equal(cs, &var, &offset);
-        leaves.push(offset_to_value(&var, LEAF_BITS));
-        leaf_offsets.push(var);
-    }
-    let mut packed = pack_words(cs, &node_offsets, layout.node_bits)?;
-    packed.extend(pack_words(cs, &leaf_offsets, LEAF_BITS)?);
-    Ok(TreeSignals { words: packed, nodes, leaves })
+        Ok(var)
+    };
+    let node_offsets = (0..layout.nodes()).map(|i| offset_variable(cs, i, layout.node_bits)).collect::<Result<Vec<_>, _>>()?;
+    let leaf_offsets =
+        (0..layout.leaves()).map(|i| offset_variable(cs, layout.nodes() + i, LEAF_BITS)).collect::<Result<Vec<_>, _>>()?;
+    let mut words = pack_words(cs, &node_offsets, layout.node_bits)?;
+    words.extend(pack_words(cs, &leaf_offsets, LEAF_BITS)?);
+    let leaves = leaf_offsets.iter().map(|o| offset_to_value(o, LEAF_BITS)).collect();
+    Ok(TreeSignals { words, nodes: node_offsets, leaves })
 }
 
 /// Unsigned bits of a difference of two tree-ensemble outputs (each a sum of at most `T` leaves).

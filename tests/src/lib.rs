@@ -14,6 +14,21 @@ pub fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &zkml::chain::Accou
     rt.block_on(async { zkml::chain::Chain::connect(url).await?.free_balance(who).await }).expect("balance")
 }
 
+/// Waits until the finalized block is at least `n`.
+pub fn wait_finalized(rt: &tokio::runtime::Runtime, url: &str, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    // One connection for the whole wait: the node limits how many it accepts.
+    let chain = rt.block_on(zkml::chain::Chain::connect(url)).expect("connect");
+    loop {
+        let now = rt.block_on(chain.finalized_number()).expect("finalized number");
+        if now >= n {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "block {n} not finalized in time (at {now})");
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }

@@ -29,6 +29,17 @@ pub enum TrainedModel {
     Trees(TreeEnsemble),
 }
 
+/// The first index of the largest value (numpy's `argmax`), for float logits.
+pub(crate) fn first_argmax_f64(z: &Array1<f64>) -> usize {
+    let mut best = 0;
+    for (c, v) in z.iter().enumerate() {
+        if *v > z[best] {
+            best = c;
+        }
+    }
+    best
+}
+
 impl TrainedModel {
     /// Reads a `zkml-model/1` file of any kind, or an ONNX model of dense layers (`*.onnx`, see [`onnx`]).
     pub fn load(path: &std::path::Path) -> Result<Self> {
@@ -70,18 +81,7 @@ impl TrainedModel {
 
     /// The predicted class of each row (first argmax of the logits).
     pub fn predict_classes(&self, x: &Array2<f64>) -> Vec<usize> {
-        x.outer_iter()
-            .map(|row| {
-                let z = self.forward(row);
-                let mut best = 0;
-                for (c, v) in z.iter().enumerate() {
-                    if *v > z[best] {
-                        best = c;
-                    }
-                }
-                best
-            })
-            .collect()
+        x.outer_iter().map(|row| first_argmax_f64(&self.forward(row))).collect()
     }
 
     /// Whether `key_kind` can prove this model: the same kind, or for trees a kind with room for its trees

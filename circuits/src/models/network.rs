@@ -176,6 +176,6 @@ impl Network {
 
     /// The predicted class of each row (first argmax of the logits).
     pub fn predict_classes(&self, x: &Array2<f64>) -> Vec<usize> {
-        super::TrainedModel::Network(self.clone()).predict_classes(x)
+        x.outer_iter().map(|row| super::first_argmax_f64(&self.forward(row))).collect()
     }
 }

@@ -42,7 +42,7 @@ pub struct QuantizedModel {
 }
 
 /// The largest `e` with `round(max_abs · 2^e) ≤ 2^(bits−1) − 1` (∞ for 0, as `i32::MAX`).
-fn fit_exponent(max_abs: f64, bits: u32) -> i32 {
+pub(super) fn fit_exponent(max_abs: f64, bits: u32) -> i32 {
     if max_abs == 0.0 {
         return i32::MAX;
     }
@@ -54,7 +54,7 @@ fn fit_exponent(max_abs: f64, bits: u32) -> i32 {
     e
 }
 
-fn quantize(v: f64, e: i32, bits: u32, what: &str) -> Result<i64> {
+pub(super) fn quantize(v: f64, e: i32, bits: u32, what: &str) -> Result<i64> {
     let q = (v * 2f64.powi(e)).round();
     let (lo, hi) = signed_range(bits);
     ensure!(q >= lo as f64 && q <= hi as f64, "{what} = {v} does not fit {bits} bits at scale 2^{e}");

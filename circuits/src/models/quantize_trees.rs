@@ -22,7 +22,7 @@
 //! kind's depth are completed below each early leaf by nodes that always go left (`t = 2^15 − 1`), whose
 //! leaves repeat the value; missing trees are all-zero.
 use super::{
-    quantize::QuantizedModel,
+    quantize::{fit_exponent, quantize, QuantizedModel},
     trees::{NodeFile, Split, TreeEnsemble},
 };
 use crate::gadgets::tree_path::leaf_index;
@@ -34,19 +34,6 @@ use zkml_primitives::{
     encoding::fr_to_bytes,
     model::{ModelKind, Task, TreeLayout, LEAF_BITS, THRESHOLD_BITS},
 };
-
-/// The largest `e` with `|v|·2^e` rounding into `bits` signed bits for every `v` (∞ → 0 for all zeros).
-fn leaf_exponent(max_abs: f64) -> i32 {
-    if max_abs == 0.0 {
-        return 0;
-    }
-    let limit = ((1u128 << (LEAF_BITS - 1)) - 1) as f64;
-    let mut e = (limit / max_abs).log2().floor() as i32;
-    while (max_abs * 2f64.powi(e)).round() > limit {
-        e -= 1;
-    }
-    e
-}
 
 /// `t_q` for a threshold on a feature at `2^scale`, given the calibration values of that feature (see the
 /// module docs).
@@ -103,21 +90,25 @@ impl QuantizedModel {
                 slots[k * layout.groups + g] = Some(i);
             }
         }
+        // The base score of group g is added to the leaves of its first tree, slot g.
+        let base_of = |slot: usize| if slot < layout.groups { ens.base[slot] } else { 0.0 };
         let scale = match ens.task {
             Task::Regression => scales.residual_frac_bits(),
             Task::Classification { .. } => {
                 let mut max_abs: f64 = 0.0;
                 for (slot, tree) in slots.iter().enumerate() {
-                    let base = if slot < layout.groups { ens.base[slot].abs() } else { 0.0 };
-                    let leaves = tree.map(|i| &ens.trees[i].nodes[..]).unwrap_or(&[]);
-                    for n in leaves {
+                    max_abs = max_abs.max(base_of(slot).abs());
+                    for n in tree.map(|i| &ens.trees[i].nodes[..]).unwrap_or(&[]) {
                         if let NodeFile::Leaf { value } = n {
-                            max_abs = max_abs.max((value + if slot < layout.groups { ens.base[slot] } else { 0.0 }).abs());
+                            max_abs = max_abs.max((value + base_of(slot)).abs());
                         }
                     }
-                    max_abs = max_abs.max(base);
                 }
-                leaf_exponent(max_abs)
+                // All zeros quantize exactly at any scale.
+                match fit_exponent(max_abs, LEAF_BITS) {
+                    i32::MAX => 0,
+                    e => e,
+                }
             }
         };
         ensure!(calibration.nrows() == 0 || calibration.ncols() == shape.p as usize, "calibration rows have {} features", calibration.ncols());
@@ -130,7 +121,7 @@ impl QuantizedModel {
         let mut nodes = Vec::with_capacity(layout.nodes());
         let mut leaves = Vec::with_capacity(layout.leaves());
         for (slot, tree) in slots.iter().enumerate() {
-            let base = if slot < layout.groups { ens.base[slot] } else { 0.0 };
+            let base = base_of(slot);
             let mut tree_nodes = vec![(0u32, always_left); layout.nodes_per_tree];
             let mut tree_leaves = vec![0.0f64; layout.leaves_per_tree];
             if let Some(i) = tree {
@@ -138,14 +129,7 @@ impl QuantizedModel {
             }
             nodes.extend(tree_nodes.iter().map(|(f, t)| layout.encode_node(*f, *t)));
             for (k, v) in tree_leaves.iter().enumerate() {
-                let q = ((v + base) * 2f64.powi(scale)).round();
-                let (lo, hi) = signed_range(LEAF_BITS);
-                ensure!(
-                    q >= lo as f64 && q <= hi as f64,
-                    "tree slot {slot} leaf {k} = {} does not fit {LEAF_BITS} bits at scale 2^{scale}",
-                    v + base
-                );
-                leaves.push(q as i64);
+                leaves.push(quantize(v + base, scale, LEAF_BITS, &format!("tree slot {slot} leaf {k}"))?);
             }
         }
         let mut params = nodes;
