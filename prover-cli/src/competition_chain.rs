@@ -389,6 +389,62 @@ async fn revealed_test_set(chain: &Chain, c: &CompetitionInfo) -> Result<QuantDa
     Ok(data)
 }
 
+/// What `zkml test-set` writes: a hidden test set packaged for a signer elsewhere (the web board). It holds the
+/// data itself, packed as the chain's reveal takes it, so it is written readable by its owner only.
+#[derive(serde::Serialize)]
+pub struct TestSetFile {
+    pub kind: &'static str,
+    /// The training set's dataset hash: the test set is quantized at its scales.
+    pub train: String,
+    pub test_hash: String,
+    pub rows: u32,
+    /// The packed words `reveal_test_set` takes (X then Y), 0x-hex, little-endian.
+    pub words: Vec<String>,
+}
+
+pub const TEST_SET_KIND: &str = "zkml-test-set/1";
+
+/// `zkml test-set`: quantizes the test set at the registered training set's scales, and writes its commitment
+/// (hash, rows) and its packed words, which is all `post_competition` and `reveal_test_set` need from it.
+pub async fn package_test_set(train: &str, organizer: Option<&str>, test: &Path, out: &Path, net: &Endpoints, json: bool) -> Result<()> {
+    let train_hash = parse_hash(train, "training dataset hash")?;
+    let chain = Chain::connect(&net.url).await?;
+    let record = match organizer {
+        Some(o) => {
+            let who = chain::AccountId32(files::parse_account(o)?);
+            chain.dataset(&who, train_hash).await?.ok_or_else(|| anyhow!("{who} has no dataset {train} on chain"))?
+        }
+        None => {
+            let mut found: Vec<_> = chain.datasets().await?.into_iter().filter(|(h, _)| *h == train_hash).map(|(_, d)| d).collect();
+            match found.len() {
+                0 => bail!("no dataset {train} on chain (register the training set with add-dataset first)"),
+                1 => found.remove(0),
+                n => bail!("{n} organizers registered dataset {train}: name yours with --organizer"),
+            }
+        }
+    };
+    let data = quantize_split(test, &record, "test set")?;
+    let test_hash = fr_to_bytes(&data.hash());
+    let words = pack_test_set(&data.x_q, &data.y_q);
+    let file = TestSetFile {
+        kind: TEST_SET_KIND,
+        train: files::to_hex(&train_hash),
+        test_hash: files::to_hex(&test_hash),
+        rows: data.shape.m,
+        words: words.iter().map(|w| files::to_hex(w)).collect(),
+    };
+    files::write_json_new_private(out, &file)?;
+    print(
+        json,
+        json!({"test_hash": file.test_hash, "rows": file.rows, "words": file.words.len(), "out": out.display().to_string()}),
+        || format!(
+            "test set {} ({} rows, {} packed words) written to {} (readable by you only: it holds the data until you reveal it)",
+            file.test_hash, file.rows, file.words.len(), out.display()
+        ),
+    );
+    Ok(())
+}
+
 pub async fn reveal_test_set(competition: u64, test: &Path, net: &Endpoints, signer: &SignerArgs, json: bool) -> Result<()> {
     let keypair = signer.keypair()?;
     let chain = Chain::connect(&net.url).await?;

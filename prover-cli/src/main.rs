@@ -419,6 +419,24 @@ enum Command {
         #[command(flatten)]
         signer: SignerArgs,
     },
+    /// Organizer: package a hidden test set for the web board (or another signer): its hash and row count, which
+    /// post a competition, and its packed words, which reveal it. Written readable by you only.
+    TestSet {
+        /// The training set's dataset hash: the test set is quantized at its registered scales.
+        #[arg(long)]
+        train: String,
+        /// The training set's organizer (SS58 or 0x-hex), if several accounts registered that hash.
+        #[arg(long)]
+        organizer: Option<String>,
+        /// Directory with the test set (X, Y).
+        #[arg(long)]
+        test: PathBuf,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        endpoints: Endpoints,
+    },
     /// Competitor: prove your committed models' scores on the revealed test set (read from the chain).
     Score {
         #[arg(long)]
@@ -1032,6 +1050,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::RevealTestSet { competition, test, endpoints, signer } => {
             block_on(competition_chain::reveal_test_set(competition, &test, &endpoints, &signer, json))?;
+        }
+        Command::TestSet { train, organizer, test, out, endpoints } => {
+            block_on(competition_chain::package_test_set(&train, organizer.as_deref(), &test, &out, &endpoints, json))?;
         }
         Command::Score { competition, payee, endpoints, signer } => {
             block_on(competition_chain::score(competition, payee.as_deref(), &endpoints, &signer, json))?;

@@ -94,6 +94,15 @@ pub struct Network {
 
 impl Network {
     pub fn start() -> Result<Self> {
+        // One node boots at a time on this machine, across test threads and test binaries run side by side: a
+        // debug node compiles its Wasm runtime at start, and several doing so at once on two cores missed the
+        // start deadline. The lock is held until this node has finalized a block; the chains then run together.
+        let boot_lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(std::env::temp_dir().join("zkml-e2e-node-boot.lock"))?;
+        boot_lock.lock()?;
         let dir = tempfile::tempdir()?;
         let (rpc, p2p, api) = (free_port(), free_port(), free_port());
         let node_log = dir.path().join("node.log");
@@ -145,6 +154,7 @@ impl Network {
             }
             std::thread::sleep(Duration::from_secs(1));
         }
+        boot_lock.unlock()?;
         Ok(Self { dir, url, ipfs_api, _node: node, _ipfs: ipfs })
     }
 
