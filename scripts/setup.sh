@@ -15,6 +15,12 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 # LightGBM's and XGBoost's wheels link the system's OpenMP runtime.
 ldconfig -p 2>/dev/null | grep -q libgomp.so.1 || need_apt+=(libgomp1)
+# The web board's browser test (scripts/test.sh sets ZKML_SETUP_BROWSER=1): Debian's Chromium, driven by
+# playwright-core (no browser download: that cannot be fetched here).
+if [ "${ZKML_SETUP_BROWSER:-0}" = 1 ]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  dpkg -s fonts-liberation >/dev/null 2>&1 || need_apt+=(fonts-liberation)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -88,9 +94,9 @@ if ! node_ok; then
     hash -r
   fi
 fi
-# npm ci only when a lockfile changed since the last install: the IPFS daemon's packages, and snarkjs (the
-# independent verifier the ceremony tests hold zkml's transcripts against).
-for pkg in ipfs tools/snarkjs; do
+# npm ci only when a lockfile changed since the last install: the IPFS daemon's packages, snarkjs (the
+# independent verifier the ceremony tests hold zkml's transcripts against) and the web board's.
+for pkg in ipfs tools/snarkjs web; do
   LOCK_STAMP=$pkg/node_modules/.zkml-lock.sha256
   if [ "$(cat "$LOCK_STAMP" 2>/dev/null)" != "$(sha256sum $pkg/package-lock.json | cut -d' ' -f1)" ]; then
     echo "setup: installing $pkg's npm packages (npm ci --prefix $pkg)"
@@ -98,6 +104,8 @@ for pkg in ipfs tools/snarkjs; do
     sha256sum $pkg/package-lock.json | cut -d' ' -f1 > "$LOCK_STAMP"
   fi
 done
+# The web board: a static page bundled into web/dist (serve it with `node web/serve.mjs`).
+node web/build.mjs
 
 if [ "${ZKML_SKIP_PYTHON:-0}" != 1 ]; then
   if [ ! -x .venv/bin/python ]; then
