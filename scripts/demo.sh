@@ -13,8 +13,9 @@
 #   organizer: retrieve-model (decrypts the model stored on chain), removes the paid bounty (deposit back),
 #              remove-bounty refused before expiry;
 # then the competition story on the same chain (scripts/demo-competition.sh: a hidden test set revealed on chain,
-# scores proven on it, prizes paid by rank), and stops everything it started. Set ZKML_DEMO_DIR to keep the
-# files somewhere known.
+# scores proven on it, prizes paid by rank), and stops everything it started. The web board (web/) is served
+# meanwhile at http://127.0.0.1:8080/ (ZKML_DEMO_BOARD_PORT) over the same chain. Set ZKML_DEMO_DIR to keep the
+# files somewhere known, ZKML_DEMO_KEEP=1 to keep chain, IPFS and board running after the story.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -39,10 +40,15 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 step "starting a dev chain (zkml-node --dev, RPC $ZKML_URL) and IPFS ($ZKML_IPFS_API); logs in $WORK"
+# Archive state: the web board reads every block's events for the bounties' and competitions' history.
 "$BIN/zkml-node" --dev --no-telemetry --no-prometheus --base-path "$WORK/chain" --rpc-port "$RPC_PORT" \
-  >"$WORK/node.log" 2>&1 &
+  --state-pruning archive >"$WORK/node.log" 2>&1 &
 PIDS+=($!)
 node ipfs/daemon.mjs --repo "$WORK/ipfs" --api "127.0.0.1:$API_PORT" >"$WORK/ipfs.log" 2>&1 &
+PIDS+=($!)
+BOARD_PORT="${ZKML_DEMO_BOARD_PORT:-8080}"
+BOARD="http://127.0.0.1:$BOARD_PORT/?rpc=$ZKML_URL&ipfs=$ZKML_IPFS_API"
+node web/serve.mjs --port "$BOARD_PORT" >"$WORK/board.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 180); do
   if "$ZKML" list-datasets >/dev/null 2>&1 && grep -q "Daemon is ready" "$WORK/ipfs.log"; then break; fi
@@ -50,6 +56,7 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 "$ZKML" list-datasets >/dev/null
+step "web board: open $BOARD to watch the story live (bounties, competitions, leaderboards, history)"
 
 BOB=5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty   # competitor (//Bob), also the payee
 
@@ -122,3 +129,7 @@ step "the competition story (scripts/demo-competition.sh) on the same chain"
 ZKML_DEMO_REUSE=1 ZKML_DEMO_DIR="$WORK" bash scripts/demo-competition.sh
 
 echo; echo "demo finished: a bounty and a competition refereed by the runtime; files in $WORK"
+if [ "${ZKML_DEMO_KEEP:-0}" = 1 ]; then
+  echo "the chain, IPFS and the web board keep running ($BOARD); Ctrl-C stops them"
+  wait
+fi

@@ -51,6 +51,17 @@ export function countdown(target, best, bestSeenAt, slotMs, now = Date.now()) {
   return { passed: false, text: `${formatDuration(ms / 1000)} left (block ${target}, ${target - best} to go)` };
 }
 
+/**
+ * `url` without a trailing slash if it is a plain URL (host, optional port and path of safe characters) of one of
+ * `schemes`, else null. Links to the board are anybody's to craft: without this, `?ipfs=javascript:…` would run
+ * script from the page's IPFS links, and a `?rpc=` holding `;` or spaces would smuggle shell into the `zkml`
+ * commands the page prints for copying.
+ */
+export function plainEndpoint(url, schemes) {
+  const m = /^([a-z]+):\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.exec(url);
+  return m && schemes.includes(m[1]) ? url.replace(/\/$/, '') : null;
+}
+
 export function short(hex, n = 8) {
   return hex.length > 2 * n + 4 ? `${hex.slice(0, n + 2)}…${hex.slice(-n)}` : hex;
 }

@@ -3,17 +3,28 @@
 // the hash (#/, #/bounty/N, #/competition/N, #/post-bounty, #/post-competition).
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { blockTimeMs, connect, snapshot, units } from './chain.js';
-import { countdown, esc } from './format.js';
+import { countdown, esc, plainEndpoint } from './format.js';
 import { History } from './history.js';
 import { bindPostBounty, bindPostCompetition, bindReveal, cancelBounty, postBountyForm, postCompetitionForm, revealForm } from './forms.js';
 import { bountyDetail, competitionDetail, overview } from './views.js';
 import { enableWallet } from './wallet.js';
 
 const params = new URLSearchParams(location.search);
+const rejected = [];
+/** An endpoint from the query string if it is a plain URL of one of `schemes` (see `plainEndpoint`). */
+function endpoint(name, schemes, fallback) {
+  const v = params.get(name);
+  if (v === null) return fallback;
+  const ok = plainEndpoint(v, schemes);
+  if (ok) return ok;
+  rejected.push(`ignored ?${name}=${v}: not a plain ${schemes.join(' or ')} URL`);
+  return fallback;
+}
+const historyParam = Number(params.get('history') ?? 20000);
 const ctx = {
-  rpc: params.get('rpc') ?? 'ws://127.0.0.1:9944',
-  ipfs: (params.get('ipfs') ?? 'http://127.0.0.1:5001').replace(/\/$/, ''),
-  historyBlocks: Number(params.get('history') ?? 20000),
+  rpc: endpoint('rpc', ['ws', 'wss'], 'ws://127.0.0.1:9944'),
+  ipfs: endpoint('ipfs', ['http', 'https'], 'http://127.0.0.1:5001'),
+  historyBlocks: Number.isInteger(historyParam) && historyParam >= 0 ? historyParam : 20000,
   account: null,
   accounts: [],
   api: null,
@@ -193,6 +204,10 @@ function init() {
   window.addEventListener('hashchange', render);
   setInterval(tick, 1000);
   renderAccounts();
+  if (rejected.length) {
+    $('#tx-status').textContent = rejected.join('; ');
+    $('#tx-status').dataset.kind = 'error';
+  }
   connect(ctx.rpc, { onState: setConnection, onReady: (api) => onReady(api).catch((e) => setConnection('error', e.message)) }).catch((e) => setConnection('error', e.message));
 }
 

@@ -100,7 +100,7 @@ function historyList(events, ctx, describe) {
     : hist.earliest !== null && hist.earliest > 1
       ? `<p class="muted">History read back to block ${hist.earliest}.</p>`
       : '';
-  const loading = hist.loading ? '<p class="muted">reading history…</p>' : '';
+  const loading = hist.loading ? `<p class="muted">reading history… (back to block ${hist.earliest ?? '…'} so far)</p>` : '';
   if (events.length === 0) return `${loading}<p class="muted">No events seen.</p>${note}`;
   return `${loading}<ol class="history">${events.map((e) => `<li data-event="${esc(e.name)}"><span class="block">#${e.block}</span> ${describe(e)}</li>`).join('')}</ol>${note}`;
 }

@@ -105,7 +105,7 @@ test('the board lists what is on chain, live', async () => {
   await page.waitForSelector(`#datasets tr[data-dataset="${VAL}"]`);
   await page.waitForSelector(`#keys tr[data-key="${TRAIN_KEY}"]`);
   assert.match(await page.textContent(`#keys tr[data-key="${SPLIT_KEY}"]`), /30×10×1 linear \(regressor\).*registered directly/);
-  assert.match(await page.textContent(`#bounties tr[data-bounty="${CLI_BOUNTY}"]`), /1 Unit.*MSE ≤ 3000/);
+  assert.match(await page.textContent(`#bounties tr[data-bounty="${CLI_BOUNTY}"]`), /1 ZKML.*MSE ≤ 3000/);
   assert.match(await page.textContent('#chain'), /Development/);
   const best = await boardState(() => window.zkmlBoard.best);
   await waitBlock(best + 1);
@@ -138,7 +138,7 @@ test('Alice signs in and posts a bounty: the cap is the CLI\'s for the same MSE;
   await page.click('#post-bounty button[type=submit]');
   await txOk('post bounty');
   await page.waitForSelector('#bounty-detail');
-  assert.equal(await page.textContent('#bounty-detail .amount'), '2.5 Unit');
+  assert.equal(await page.textContent('#bounty-detail .amount'), '2.5 ZKML');
   const caps = bigintsAsStrings(await boardState(() => window.zkmlBoard.snap.bounties.map((b) => [b.id, b.sseCap])));
   assert.equal(caps.length, 2, JSON.stringify(caps));
   assert.equal(caps[1][1], caps[0][1], `the page's cap equals zkml add-bounty --mse 3000's: ${JSON.stringify(caps)}`);
@@ -158,7 +158,7 @@ test('Bob claims it with the commands the page shows, and the page tells the sto
   await page.waitForSelector('#bounty-detail li[data-event=BountyClaimed]', { timeout: 120_000 });
   const history = await page.$$eval('#bounty-detail li[data-event]', (els) => els.map((e) => e.dataset.event));
   assert.deepEqual(history, ['BountyPosted', 'BountyReserved', 'BountyClaimed']);
-  assert.match(await page.textContent('#bounty-detail li[data-event=BountyClaimed]'), /2\.5 Unit paid to/);
+  assert.match(await page.textContent('#bounty-detail li[data-event=BountyClaimed]'), /2\.5 ZKML paid to/);
   await page.screenshot({ path: join(SHOTS, 'bounty.png'), fullPage: true });
 });
 
@@ -171,7 +171,7 @@ test('Alice cancels the CLI\'s expired bounty from the overview', async () => {
   await page.waitForFunction((id) => document.querySelector(`#bounties tr[data-bounty="${id}"] .state`)?.textContent === 'cancelled', CLI_BOUNTY);
   await page.evaluate((id) => (location.hash = `#/bounty/${id}`), CLI_BOUNTY);
   await page.waitForSelector('#bounty-detail li[data-event=BountyCancelled]', { timeout: 60_000 });
-  assert.match(await page.textContent('#bounty-detail li[data-event=BountyCancelled]'), /cancelled after expiry: 1 Unit refunded/);
+  assert.match(await page.textContent('#bounty-detail li[data-event=BountyCancelled]'), /cancelled after expiry: 1 ZKML refunded/);
 });
 
 test('a node that goes away is shown, and the board reconnects when it is back', async () => {
@@ -267,7 +267,7 @@ test('a competition: posted and revealed from the page, Bob competes with its co
   await waitBlock(scoreUntil + 1);
   runShownCommands(await page.textContent('#competition-detail pre.commands'), ['finalize', 'deliver-model']);
   await page.waitForSelector('#private-leaderboard .payout .paid', { timeout: 120_000 });
-  assert.match(await page.textContent('#private-leaderboard .payout'), /3 Unit paid/);
+  assert.match(await page.textContent('#private-leaderboard .payout'), /3 ZKML paid/);
   await page.waitForSelector('#competition-detail li[data-event=WinnerPaid]', { timeout: 120_000 });
   const history = await page.$$eval('#competition-detail li[data-event]', (els) => els.map((e) => e.dataset.event));
   assert.deepEqual(history, ['CompetitionPosted', 'Submitted', 'TestSetRevealed', 'Scored', 'CompetitionFinalized', 'WinnerPaid']);

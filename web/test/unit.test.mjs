@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bountyCommands, competitionCommands } from '../src/commands.js';
-import { countdown, describeScore, formatAmount, fromHex, mseOfSse, parseAmount, sseCap } from '../src/format.js';
+import { countdown, describeScore, formatAmount, fromHex, mseOfSse, parseAmount, plainEndpoint, sseCap } from '../src/format.js';
 import { scorePlot } from '../src/plot.js';
 import { competitionDetail, overview, provenance } from '../src/views.js';
 
@@ -42,6 +42,15 @@ test('the MSE cap converts to the SSE cap the CLI computes', () => {
   assert.throws(() => sseCap(NaN, diabetes, -9), /finite/);
   assert.throws(() => sseCap(-1, diabetes, -9), /non-negative/);
   assert.throws(() => sseCap(1e30, diabetes, 20), /2\^128/);
+});
+
+test('endpoints from a link are plain URLs or ignored: no script, no shell in the printed commands', () => {
+  assert.equal(plainEndpoint('ws://127.0.0.1:9944', ['ws', 'wss']), 'ws://127.0.0.1:9944');
+  assert.equal(plainEndpoint('wss://rpc.example.org/ws/', ['ws', 'wss']), 'wss://rpc.example.org/ws');
+  assert.equal(plainEndpoint('http://127.0.0.1:5001', ['http', 'https']), 'http://127.0.0.1:5001');
+  for (const bad of ['javascript:alert(1)//', 'ws://x;rm -rf ~', 'ws://a b', 'ws://x/$(id)', 'http://127.0.0.1:5001', 'ws://x:123456']) {
+    assert.equal(plainEndpoint(bad, ['ws', 'wss']), null, bad);
+  }
 });
 
 test('hex input is checked for length and digits', () => {
