@@ -14,7 +14,7 @@ use zkml::{
     quant::{self, QuantDataset, QuantModel, Settings},
     train::least_squares,
 };
-use zkml_e2e::{balance, repo_root, Network};
+use zkml_e2e::{balance, repo_root, str_of, Network};
 use zkml_primitives::encoding::fr_to_bytes;
 
 const AMOUNT: &str = "5";
@@ -26,9 +26,6 @@ fn hex_account(a: &AccountId32) -> String {
     files::to_hex(&a.0)
 }
 
-fn str_of(v: &serde_json::Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
-}
 
 #[test]
 fn bounty_story_on_a_real_node_and_ipfs() {

@@ -9,11 +9,8 @@ use zkml::{
     io,
     train::least_squares,
 };
-use zkml_e2e::{repo_root, Network};
+use zkml_e2e::{repo_root, str_of, Network};
 
-fn str_of(v: &serde_json::Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_owned()
-}
 
 #[test]
 fn a_ceremony_key_with_organizer_and_competitor_pays_a_verified_claim() {

@@ -12,23 +12,17 @@ use subxt_signer::sr25519::dev;
 use zkml::{
     chain::{self, AccountId32, Chain},
     files, io,
-    quant::{FloatDataset, QuantModel},
+    quant::QuantModel,
     train::least_squares_on,
 };
-use zkml_e2e::{repo_root, wait_finalized, Network};
+use zkml_e2e::{wait_finalized, Network, Splits};
 
 const PRIZE: u128 = 6 * chain::UNIT;
 /// Bob fits every feature; Charlie four, Dave six. On validation: Bob < Charlie < Dave; on the test set:
 /// Bob < Dave < Charlie (checked below from the leaderboards the chain holds).
 const CHOICES: [(&str, &[usize]); 3] = [("//Bob", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), ("//Charlie", &[2, 3, 8, 9]), ("//Dave", &[0, 2, 3, 4, 8, 9])];
 
-fn str_of(v: &serde_json::Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
-}
 
-fn rows(ds: &FloatDataset, from: usize, to: usize) -> FloatDataset {
-    FloatDataset { x: ds.x.slice(ndarray::s![from..to, ..]).to_owned(), y: ds.y.slice(ndarray::s![from..to, ..]).to_owned() }
-}
 
 fn ranks(board: &serde_json::Value, which: &str) -> Vec<u64> {
     board[which].as_array().unwrap().iter().map(|r| r["index"].as_u64().unwrap()).collect()
@@ -38,21 +32,9 @@ fn ranks(board: &serde_json::Value, which: &str) -> Vec<u64> {
 fn competition_story_on_a_real_node_and_ipfs() {
     let net = Network::start().expect("start node and IPFS");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let all = io::load_dataset(&repo_root().join("examples/diabetes")).unwrap();
-    let (train_dir, val_dir, test_dir) = (net.path("splits/train"), net.path("splits/validation"), net.path("splits/test"));
-    io::save_dataset(Path::new(&train_dir), &rows(&all, 0, 242)).unwrap();
-    io::save_dataset(Path::new(&val_dir), &rows(&all, 242, 342)).unwrap();
-    io::save_dataset(Path::new(&test_dir), &rows(&all, 342, 442)).unwrap();
-
     // Organizer: keys, train (scales covering every split) and validation (the same scales), a dev key for
     // the 100-row shape (validation and test alike), the competition.
-    let keys = net.path("keys/org");
-    net.zkml_json(&["keygen", "--out", &keys]);
-    let train = net.zkml_json(&["add-dataset", "--dataset", &train_dir, "--cover", &val_dir, "--cover", &test_dir, "--suri", "//Alice"]);
-    let train_hash = str_of(&train, "dataset_hash");
-    let val = net.zkml_json(&["add-dataset", "--dataset", &val_dir, "--scales-like", &train_hash, "--suri", "//Alice"]);
-    let val_hash = str_of(&val, "dataset_hash");
-    net.zkml_json(&["setup", "--hash", &val_hash, "--out", &net.path("keys/split"), "--suri", "//Alice"]);
+    let Splits { train_dir, val_dir, test_dir, keys, train_hash, val_hash, .. } = Splits::register(&net, 0..242, 242..342, 342..442);
     let posted = net.zkml_json(&[
         "post-competition", "--train", &train_hash, "--validation", &val_hash, "--test", &test_dir,
         "--publickey", &format!("{keys}_public.json"), "--prize", "6", "--bond", "2", "--shares", "2,1",

@@ -5,16 +5,10 @@
 //! by `zkml test-set`. Then `web/test/board.e2e.mjs` plays the rest through the page (Alice signs with a wallet
 //! injected into it) and through the commands the page prints (Bob runs them as shown): see that file.
 use std::{path::Path, process::Command};
-use zkml::{io, quant::FloatDataset, train::least_squares_on};
-use zkml_e2e::{bin, repo_root, Network};
+use zkml::{io, train::least_squares_on};
+use zkml_e2e::{bin, repo_root, str_of, Network, Splits};
 
-fn rows(ds: &FloatDataset, from: usize, to: usize) -> FloatDataset {
-    FloatDataset { x: ds.x.slice(ndarray::s![from..to, ..]).to_owned(), y: ds.y.slice(ndarray::s![from..to, ..]).to_owned() }
-}
 
-fn str_of(v: &serde_json::Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
-}
 
 #[test]
 fn the_web_board_reads_and_acts_on_a_live_chain() {
@@ -25,30 +19,19 @@ fn the_web_board_reads_and_acts_on_a_live_chain() {
     );
     assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)");
     let net = Network::start().expect("start node and IPFS");
-    let all = io::load_dataset(&repo_root().join("examples/diabetes")).unwrap();
-    let (train_dir, val_dir, test_dir) = (net.path("splits/train"), net.path("splits/validation"), net.path("splits/test"));
-    io::save_dataset(Path::new(&train_dir), &rows(&all, 0, 60)).unwrap();
-    io::save_dataset(Path::new(&val_dir), &rows(&all, 60, 90)).unwrap();
-    io::save_dataset(Path::new(&test_dir), &rows(&all, 90, 120)).unwrap();
-
-    let keys = net.path("keys/org");
-    net.zkml_json(&["keygen", "--out", &keys]);
-    let train = net.zkml_json(&["add-dataset", "--dataset", &train_dir, "--cover", &val_dir, "--cover", &test_dir, "--suri", "//Alice"]);
-    let train_hash = str_of(&train, "dataset_hash");
-    let val = net.zkml_json(&["add-dataset", "--dataset", &val_dir, "--scales-like", &train_hash, "--suri", "//Alice"]);
-    let val_hash = str_of(&val, "dataset_hash");
+    let Splits { train_dir, test_dir, keys, train_hash, val_hash, split_key, .. } = Splits::register(&net, 0..60, 60..90, 90..120);
     let train_key = net.zkml_json(&["setup", "--hash", &train_hash, "--out", &net.path("keys/train"), "--suri", "//Alice"]);
-    let split_key = net.zkml_json(&["setup", "--hash", &val_hash, "--out", &net.path("keys/split"), "--suri", "//Alice"]);
     // The CLI's bounty: the page must compute the same cap for the same MSE, and it expires at once so that
     // the page can cancel it.
     let cli_bounty = net.zkml_json(&[
         "add-bounty", "--dataset", &train_hash, "--amount", "1", "--mse", "3000", "--publickey", &format!("{keys}_public.json"),
         "--expires-in", "1", "--suri", "//Alice",
     ]);
-    // Bob's model (least squares on the downloaded training set), where the page's commands expect it.
+    // Bob's model (least squares on the training set), where the page's commands expect it.
     let work = net.path("bob");
     std::fs::create_dir_all(&work).unwrap();
-    io::save_model(&Path::new(&work).join("model"), &least_squares_on(&rows(&all, 0, 60), &(0..10).collect::<Vec<_>>())).unwrap();
+    let train = io::load_dataset(Path::new(&train_dir)).unwrap();
+    io::save_model(&Path::new(&work).join("model"), &least_squares_on(&train, &(0..10).collect::<Vec<_>>())).unwrap();
     std::fs::write(Path::new(&work).join("bob.suri"), "//Bob\n").unwrap();
     let test_set = net.path("test-set.json");
     let packaged = net.zkml_json(&["test-set", "--train", &train_hash, "--test", &test_dir, "--out", &test_set]);

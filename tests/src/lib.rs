@@ -9,6 +9,50 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The string field `key` of a `zkml --json` answer.
+pub fn str_of(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}")).to_string()
+}
+
+/// Rows `from..to` of a dataset (the stories split the bundled diabetes data into train, validation and test).
+pub fn rows(ds: &zkml::quant::FloatDataset, from: usize, to: usize) -> zkml::quant::FloatDataset {
+    zkml::quant::FloatDataset { x: ds.x.slice(ndarray::s![from..to, ..]).to_owned(), y: ds.y.slice(ndarray::s![from..to, ..]).to_owned() }
+}
+
+/// An organizer's (//Alice's) competition data on a running network: the bundled diabetes data split into a
+/// training set, a validation split and a hidden test set by row ranges; a BabyJubJub key pair; the training set
+/// registered with scales covering every split, the validation split with the same scales, and a dev key for
+/// the validation split's shape (the test set's too when both have as many rows).
+pub struct Splits {
+    pub train_dir: String,
+    pub val_dir: String,
+    pub test_dir: String,
+    /// The key pair's file prefix: `{keys}_public.json`, `{keys}_secret.json`.
+    pub keys: String,
+    pub train_hash: String,
+    pub val_hash: String,
+    /// `zkml setup --hash VAL`'s answer (the verifying key's hash is `verifying_key_hash`).
+    pub split_key: serde_json::Value,
+}
+
+impl Splits {
+    pub fn register(net: &Network, train: std::ops::Range<usize>, val: std::ops::Range<usize>, test: std::ops::Range<usize>) -> Self {
+        let all = zkml::io::load_dataset(&repo_root().join("examples/diabetes")).expect("bundled dataset");
+        let (train_dir, val_dir, test_dir) = (net.path("splits/train"), net.path("splits/validation"), net.path("splits/test"));
+        for (dir, r) in [(&train_dir, train), (&val_dir, val), (&test_dir, test)] {
+            zkml::io::save_dataset(Path::new(dir), &rows(&all, r.start, r.end)).expect("write split");
+        }
+        let keys = net.path("keys/org");
+        net.zkml_json(&["keygen", "--out", &keys]);
+        let t = net.zkml_json(&["add-dataset", "--dataset", &train_dir, "--cover", &val_dir, "--cover", &test_dir, "--suri", "//Alice"]);
+        let train_hash = str_of(&t, "dataset_hash");
+        let v = net.zkml_json(&["add-dataset", "--dataset", &val_dir, "--scales-like", &train_hash, "--suri", "//Alice"]);
+        let val_hash = str_of(&v, "dataset_hash");
+        let split_key = net.zkml_json(&["setup", "--hash", &val_hash, "--out", &net.path("keys/split"), "--suri", "//Alice"]);
+        Self { train_dir, val_dir, test_dir, keys, train_hash, val_hash, split_key }
+    }
+}
+
 /// `who`'s free balance on the node at `url`.
 pub fn balance(rt: &tokio::runtime::Runtime, url: &str, who: &zkml::chain::AccountId32) -> u128 {
     rt.block_on(async { zkml::chain::Chain::connect(url).await?.free_balance(who).await }).expect("balance")
