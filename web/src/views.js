@@ -2,7 +2,7 @@
 // context. No state lives here; `main.js` decides when to render.
 import { bountyCommands, competitionCommands, organizerCommands } from './commands.js';
 import { findDataset, findKey, taskText } from './chain.js';
-import { describeScore, esc, formatAmount, mseOfSse, scoreValue, short } from './format.js';
+import { describeScore, esc, formatAmount, formatNumber, mseOfSse, scoreValue, short } from './format.js';
 import { scorePlot } from './plot.js';
 
 /** An account or hash, shortened, with the full value on hover. */
@@ -24,7 +24,7 @@ export function metricFor(key, shape, dataset) {
 function capText(b, key, dataset) {
   if (!key || !dataset) return esc(b.sseCap.toString());
   if (key.model.task.classification) return `≤ ${b.sseCap} of ${dataset.shape.m} misclassified`;
-  return `MSE ≤ ${esc(mseOfSse(b.sseCap, dataset.shape, dataset.yFracBits).toPrecision(6))}`;
+  return `MSE ≤ ${esc(formatNumber(mseOfSse(b.sseCap, dataset.shape, dataset.yFracBits)))}`;
 }
 
 function bountyState(b, best) {
@@ -69,13 +69,20 @@ export function overview(s, ctx) {
     : '<p class="muted">No bounties.</p>';
   const datasets = s.datasets.length
     ? `<table id="datasets"><thead><tr><th>hash</th><th>organizer</th><th>shape m×p×n</th><th>IPFS</th><th>registered</th><th>used by</th></tr></thead><tbody>${s.datasets
-        .map((d) => `<tr data-dataset="${esc(d.hash)}"><td>${id(d.hash)}</td><td>${id(d.organizer)}${you(ctx, d.organizer)}</td><td>${d.shape.m}×${d.shape.p}×${d.shape.n}</td><td>${ipfsLink(ctx, d.cid)}</td><td>block ${d.createdAt}</td><td>${d.bounties} bounties</td></tr>`)
+        .map((d) => `<tr data-dataset="${esc(d.hash)}"><td>${id(d.hash)}</td><td>${id(d.organizer)}${you(ctx, d.organizer)}</td><td>${d.shape.m}×${d.shape.p}×${d.shape.n}</td><td>${ipfsLink(ctx, d.cid)}</td><td>block ${d.createdAt}</td><td>${d.bounties === 1 ? '1 bounty' : `${d.bounties} bounties`}</td></tr>`)
         .join('')}</tbody></table>`
     : '<p class="muted">No datasets.</p>';
   const keys = s.keys.length
     ? `<table id="keys"><thead><tr><th>key</th><th>registrant</th><th>circuit</th><th>provenance</th></tr></thead><tbody>${s.keys.map((k) => `<tr data-key="${esc(k.hash)}"><td>${id(k.hash)}</td><td>${id(k.registrant)}${you(ctx, k.registrant)}</td><td>${k.shape.m}×${k.shape.p}×${k.shape.n} ${esc(k.model.text)} (${esc(taskText(k.model.task))})</td><td>${provenance(s, k)}</td></tr>`).join('')}</tbody></table>`
     : '<p class="muted">No verifying keys.</p>';
-  return `<section><h2>Competitions</h2>${comps}</section><section><h2>Bounties</h2>${bounties}</section><section><h2>Datasets</h2>${datasets}</section><section><h2>Verifying keys</h2>${keys}</section>`;
+  // Open ceremonies invite contributions: a competitor who contributes needs to trust no one else.
+  const open = s.ceremonies.filter((c) => c.phase.name !== 'finished');
+  const ceremonies = open.length
+    ? `<table id="ceremonies"><thead><tr><th>#</th><th>coordinator</th><th>circuit</th><th>phase</th><th>contributions</th><th>closes</th><th>join</th></tr></thead><tbody>${open
+        .map((c) => `<tr data-ceremony="${c.id}"><td>${c.id}</td><td>${id(c.coordinator)}${you(ctx, c.coordinator)}</td><td>${c.shape.m}×${c.shape.p}×${c.shape.n} ${esc(c.model.text)}</td><td>${esc(c.phase.name)}</td><td>${c.phase1.length} + ${c.phase2.length}</td><td>${deadline(c.phase.endsAt)}</td><td><code>zkml ceremony contribute --ceremony ${c.id} --url ${esc(ctx.rpc)} --ipfs-api ${esc(ctx.ipfs)} --key-file YOUR_SECRET_URI_FILE</code></td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p class="muted">No ceremony is open.</p>';
+  return `<section><h2>Competitions</h2>${comps}</section><section><h2>Bounties</h2>${bounties}</section><section><h2>Key ceremonies open for contributions</h2>${ceremonies}</section><section><h2>Datasets</h2>${datasets}</section><section><h2>Verifying keys</h2>${keys}</section>`;
 }
 
 /** Where a key came from: its ceremony (coordinator, contributors, beacons) or a warning. */

@@ -129,6 +129,14 @@ test('the overview lists every record with amounts in units and state', () => {
   assert.doesNotMatch(overview(snapshot(), ctx({ account: alice, best: 50 })), /data-cancel/, 'the expiry block itself still takes claims');
 });
 
+test('open ceremonies are listed with their deadline and the command to join', () => {
+  const s = snapshot();
+  assert.doesNotMatch(overview(s, ctx()), /id="ceremonies"/, 'a finished ceremony is not open');
+  s.ceremonies.push({ ...s.ceremonies[0], id: 1, phase: { name: 'phase 1', endsAt: 90 }, phase1: [], phase2: [] });
+  const html = overview(s, ctx());
+  assert.match(html, /<tr data-ceremony="1">.*phase 1.*data-block="90".*zkml ceremony contribute --ceremony 1 --url ws:\/\/127\.0\.0\.1:9944/s);
+});
+
 test('a competition shows both leaderboards, payouts and a plot of the proven scores', () => {
   const events = [
     { block: 10, name: 'Submitted', fields: { competition: 0n, index: 0n, submitter: alice, publicScore: 2n * 2n ** 52n } },
