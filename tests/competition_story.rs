@@ -34,7 +34,7 @@ fn competition_story_on_a_real_node_and_ipfs() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     // Organizer: keys, train (scales covering every split) and validation (the same scales), a dev key for
     // the 100-row shape (validation and test alike), the competition.
-    let Splits { train_dir, val_dir, test_dir, keys, train_hash, val_hash, .. } = Splits::register(&net, 0..242, 242..342, 342..442);
+    let Splits { val_dir, test_dir, keys, train_hash, val_hash, .. } = Splits::register(&net, 0..242, 242..342, 342..442);
     let posted = net.zkml_json(&[
         "post-competition", "--train", &train_hash, "--validation", &val_hash, "--test", &test_dir,
         "--publickey", &format!("{keys}_public.json"), "--prize", "6", "--bond", "2", "--shares", "2,1",

@@ -156,7 +156,7 @@ export function bountyDetail(s, b, ctx) {
       <dt>dataset</dt><dd>${id(b.dataset)} ${ds ? `${ds.shape.m}×${ds.shape.p}×${ds.shape.n}, ${ipfsLink(ctx, ds.cid)}` : ''}</dd>
       <dt>model</dt><dd>${key ? `${esc(key.model.text)} (${esc(taskText(key.model.task))}), ${b.params} encrypted parameters` : '?'}</dd>
       <dt>key</dt><dd>${id(b.verifyingKey)} ${key ? provenance(s, key) : ''}</dd>
-      <dt>expires</dt><dd>${deadline(b.expiresAt)}</dd>
+      <dt>expires</dt><dd>${b.state.name === 'open' ? deadline(b.expiresAt) : `block ${b.expiresAt}`}</dd>
       <dt>state</dt><dd class="state">${state}</dd>
     </dl>
     <h3>History</h3>${historyList(ctx.history.of(`bounty:${b.id}`), ctx, (e) => describeBountyEvent(e, ctx))}

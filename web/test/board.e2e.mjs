@@ -66,6 +66,11 @@ async function waitBlock(n) {
   await page.waitForFunction((n) => window.zkmlBoard.best >= n, n, { timeout: 600_000, polling: 500 });
 }
 
+/** The CLI acts on finalized state: wait until the page has seen block `n` finalized. */
+async function waitFinalized(n) {
+  await page.waitForFunction((n) => window.zkmlBoard.finalized >= n, n, { timeout: 600_000, polling: 500 });
+}
+
 async function txOk(what) {
   await page.waitForSelector('#tx-status[data-kind=ok], #tx-status[data-kind=error]', { timeout: 180_000 });
   const kind = await page.getAttribute('#tx-status', 'data-kind');
@@ -264,7 +269,7 @@ test('a competition: posted and revealed from the page, Bob competes with its co
   await page.waitForSelector('#private-leaderboard tr[data-submission="0"]', { timeout: 120_000 });
   assert.match(await page.textContent('#private-leaderboard tr[data-submission="0"]'), /^1#0.*MSE ≤ \d.*100 % if it stays here/);
   const scoreUntil = await boardState(() => window.zkmlBoard.snap.competitions.at(-1).phase.scoreUntil);
-  await waitBlock(scoreUntil + 1);
+  await waitFinalized(scoreUntil + 1);
   runShownCommands(await page.textContent('#competition-detail pre.commands'), ['finalize', 'deliver-model']);
   await page.waitForSelector('#private-leaderboard .payout .paid', { timeout: 120_000 });
   assert.match(await page.textContent('#private-leaderboard .payout'), /3 ZKML paid/);
