@@ -3,7 +3,7 @@
 // step line. Lower is better for every metric the chain knows (MSE, error rate).
 import { esc, formatNumber } from './format.js';
 
-const W = 640, H = 260, L = 64, R = 16, T = 16, B = 40;
+const W = 640, H = 260, L = 78, R = 16, T = 16, B = 40;
 
 /**
  * `series`: `[{ name, cls, points: [{ block, value, label }] }]`. Returns an SVG string, or a sentence when
@@ -23,13 +23,13 @@ export function scorePlot(series, { yLabel }) {
   let svg = `<svg class="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="scores over time">`;
   for (const v of ticks(y0, y1, 4)) {
     svg += `<line class="grid" x1="${L}" x2="${W - R}" y1="${sy(v)}" y2="${sy(v)}"/>`;
-    svg += `<text class="tick" x="${L - 6}" y="${sy(v) + 4}" text-anchor="end">${esc(formatNumber(v))}</text>`;
+    svg += `<text class="tick" x="${L - 6}" y="${sy(v) + 4}" text-anchor="end">${esc(formatNumber(Number(v.toPrecision(3))))}</text>`;
   }
   for (const b of ticks(x0, x1, 4)) {
     svg += `<text class="tick" x="${sx(b)}" y="${H - B + 16}" text-anchor="middle">${Math.round(b)}</text>`;
   }
   svg += `<text class="axis" x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">block</text>`;
-  svg += `<text class="axis" transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`;
+  svg += `<text class="axis" transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`;
   for (const s of series) {
     const pts = [...s.points].sort((a, b) => a.block - b.block);
     if (pts.length === 0) continue;

@@ -131,7 +131,7 @@ function describeCompetitionEvent(e, ctx, metric) {
     case 'CompetitionPosted': return `posted by ${id(f.organizer)}: prize ${amt(f.prize)}, reveal bond ${amt(f.bond)}; submissions until block ${f.submitUntil}, reveal by ${f.revealUntil}`;
     case 'Submitted': return `submission ${f.index} by ${id(f.submitter)}${f.publicScore !== null ? `, public score ${esc(describeScore(f.publicScore, metric.validation ?? metric.test))}` : ''}`;
     case 'TestSetRevealed': return `test set revealed (extrinsic ${f.extrinsic} of block ${f.at}); scoring until block ${f.scoreUntil}`;
-    case 'Scored': return `submission ${f.index} scored ${esc(describeScore(f.score, metric.test))}, rank ${Number(f.rank) + 1}, payee ${id(f.payee)}`;
+    case 'Scored': return `submission ${f.index} scored ${esc(describeScore(f.score, metric.test))}, rank ${f.rank}, payee ${id(f.payee)}`;
     case 'CompetitionForfeited': return `forfeited: ${amt(f.paid)} paid to ${f.submissions} committers, ${amt(f.returned)} returned`;
     case 'CompetitionFinalized': return `finalized: winners ${f.winners.map((w) => `#${w}`).join(', ') || 'none'}, deliver by block ${f.deliverBy}`;
     case 'SlotPassed': return `slot ${f.slot} passed from #${f.from} to ${f.to === null ? 'the organizer' : `#${f.to}`}`;

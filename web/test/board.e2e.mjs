@@ -277,6 +277,7 @@ test('a competition: posted and revealed from the page, Bob competes with its co
   const history = await page.$$eval('#competition-detail li[data-event]', (els) => els.map((e) => e.dataset.event));
   assert.deepEqual(history, ['CompetitionPosted', 'Submitted', 'TestSetRevealed', 'Scored', 'CompetitionFinalized', 'WinnerPaid']);
   assert.equal(await page.$$eval('#competition-detail svg.plot circle', (els) => els.length), 2, 'one public and one private score plotted');
+  assert.match(await page.textContent('#competition-detail li[data-event=Scored]'), /scored MSE ≤ [\d.]+, rank 1, payee/);
   await page.screenshot({ path: join(SHOTS, 'competition.png'), fullPage: true });
   await page.click('a[href="#/"]');
   await page.waitForSelector('#competitions');

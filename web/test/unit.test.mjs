@@ -141,8 +141,8 @@ test('a competition shows both leaderboards, payouts and a plot of the proven sc
   const events = [
     { block: 10, name: 'Submitted', fields: { competition: 0n, index: 0n, submitter: alice, publicScore: 2n * 2n ** 52n } },
     { block: 12, name: 'Submitted', fields: { competition: 0n, index: 1n, submitter: bob, publicScore: null } },
-    { block: 33, name: 'Scored', fields: { competition: 0n, index: 1n, score: 2n ** 52n, payee: bob, rank: 0n } },
-    { block: 34, name: 'Scored', fields: { competition: 0n, index: 0n, score: 3n * 2n ** 52n, payee: alice, rank: 1n } },
+    { block: 33, name: 'Scored', fields: { competition: 0n, index: 1n, score: 2n ** 52n, payee: bob, rank: 1n } },
+    { block: 34, name: 'Scored', fields: { competition: 0n, index: 0n, score: 3n * 2n ** 52n, payee: alice, rank: 2n } },
     { block: 36, name: 'WinnerPaid', fields: { competition: 0n, index: 1n, slot: 0n, payee: bob, amount: 7_000_000_000_000n } },
   ];
   const s = snapshot();
@@ -154,6 +154,7 @@ test('a competition shows both leaderboards, payouts and a plot of the proven sc
   assert.match(html, /id="public-leaderboard".*#0.*MSE ≤ 0\.1/s);
   assert.equal((html.match(/<circle/g) ?? []).length, 3, 'one dot per proven score: one public, two private');
   assert.match(html, /submission 1 delivered and was paid 7 Unit/);
+  assert.match(html, /submission 0 scored MSE ≤ 0\.15, rank 2/, 'the event\'s rank is already 1-based');
   assert.match(html, /70 % \/ 30 %/);
   assert.equal(describeScore(3n, { task: { classification: true, classes: 2 }, shape: { m: 20 } }), '3 misclassified (accuracy ≥ 85.00 %)');
 });
