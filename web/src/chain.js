@@ -89,7 +89,7 @@ function competitionPhase(p) {
 /** Everything the board lists, read at one block (`at`: a block hash; the best block when omitted). */
 export async function snapshot(api, at) {
   const q = at ? (await api.at(at)).query.zkmlBounties : api.query.zkmlBounties;
-  const [datasets, keys, bounties, ceremonies, competitions, submissions, claims, models] = await Promise.all([
+  const [datasets, keys, bounties, ceremonies, competitions, submissions, claims] = await Promise.all([
     q.datasets.entries(),
     q.verifyingKeys.entries(),
     q.bounties.entries(),
@@ -97,7 +97,6 @@ export async function snapshot(api, at) {
     q.competitions.entries(),
     q.submissions.entries(),
     q.claims.keys(),
-    q.competitionModels.keys(),
   ]);
   const out = {
     datasets: datasets.map(([k, v]) => {
@@ -209,7 +208,6 @@ export async function snapshot(api, at) {
       };
     }),
     claims: new Set(claims.map((k) => num(k.args[0]))),
-    deliveredModels: new Set(models.map((k) => `${num(k.args[0])}/${num(k.args[1])}`)),
   };
   return out;
 }

@@ -102,7 +102,6 @@ function snapshot() {
       { competition: 0, index: 1, submitter: bob, commitment: h('9'), at: 12, publicScore: null, score: null, deposit: 0n, delivered: true },
     ],
     claims: new Set(),
-    deliveredModels: new Set(['0/1']),
   };
 }
 
